@@ -1,0 +1,129 @@
+// HPACK (RFC 7541): header compression for HTTP/2.
+//
+// Decoder and Encoder each own one compression context (one direction of one connection).
+// Both are allocation-free in steady state: the decoder writes decoded strings into an arena
+// it reuses block after block, the encoder writes into the caller's ByteBuffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "h2/byte_buffer.h"
+#include "h2/error_code.h"
+
+namespace h2::hpack {
+
+// One header field. On decode, `name` and `value` are views valid until the next call to
+// Decoder::decode (they point into the input block, the static table or the decoder's arena).
+struct HeaderField {
+  std::string_view name;
+  std::string_view value;
+  // RFC 7541 §6.2.3 "never indexed": kept as such when decoded, honoured when encoded.
+  bool never_indexed = false;
+
+  friend bool operator==(const HeaderField&, const HeaderField&) = default;
+};
+
+// What went wrong while decoding a header block. Every kind maps to an HTTP/2 error code:
+// malformed compression state is COMPRESSION_ERROR (RFC 9113 §4.3); a header list above the
+// advertised limit is ENHANCE_YOUR_CALM (HPACK bomb defence).
+enum class DecodeErrorKind : uint8_t {
+  kNone = 0,
+  kTruncated,                 // block ended inside a representation
+  kIntegerOverflow,           // integer does not fit 32 bits (or has too many continuation bytes)
+  kInvalidIndex,              // index 0 or beyond static + dynamic table
+  kStringTooLong,             // string length runs past the end of the block
+  kHuffmanInvalid,            // Huffman code that decodes the EOS symbol or is not a code
+  kHuffmanBadPadding,         // padding longer than 7 bits or not all ones (§5.2)
+  kSizeUpdateNotAtStart,      // dynamic table size update after a field representation (§4.2)
+  kSizeUpdateTooLarge,        // size update above the acknowledged SETTINGS_HEADER_TABLE_SIZE
+  kSizeUpdateMissing,         // table limit shrank but the block did not start with an update
+  kHeaderListTooLarge,        // decoded list exceeds max_header_list_size (ENHANCE_YOUR_CALM)
+};
+
+ErrorCode error_code_of(DecodeErrorKind kind) noexcept;
+std::string_view describe(DecodeErrorKind kind) noexcept;
+
+struct DecodeError {
+  DecodeErrorKind kind = DecodeErrorKind::kNone;
+  size_t offset = 0;  // byte offset in the block where the error was found
+
+  explicit operator bool() const noexcept { return kind != DecodeErrorKind::kNone; }
+  ErrorCode code() const noexcept { return error_code_of(kind); }
+};
+
+class Decoder {
+ public:
+  static constexpr uint32_t kDefaultTableSize = 4096;
+  static constexpr size_t kDefaultMaxHeaderListSize = 65536;
+
+  Decoder();
+  ~Decoder();
+  Decoder(Decoder&&) noexcept;
+  Decoder& operator=(Decoder&&) noexcept;
+
+  // The acknowledged SETTINGS_HEADER_TABLE_SIZE: the largest table the peer may select.
+  // If it is below the table's current capacity, the next block must begin with a size
+  // update to at most this value (RFC 7541 §4.2).
+  void set_max_allowed_table_size(uint32_t size);
+  uint32_t max_allowed_table_size() const noexcept;
+  // Current capacity of the dynamic table (last size update applied).
+  uint32_t table_capacity() const noexcept;
+  // Sum of entry sizes (name + value + 32) currently in the dynamic table.
+  size_t table_size() const noexcept;
+  size_t table_entries() const noexcept;
+
+  // Cap on the decoded list size (sum of name + value + 32 per field, RFC 9113 §6.5.2);
+  // decoding stops as soon as it is passed.
+  void set_max_header_list_size(size_t size) noexcept;
+  size_t max_header_list_size() const noexcept;
+
+  // Decodes one complete header block. On success `out` holds the fields (cleared first);
+  // on error the context is unusable (the connection must be torn down, RFC 9113 §4.3).
+  DecodeError decode(Bytes block, std::vector<HeaderField>& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// How the encoder chooses representations.
+enum class EncoderStrategy : uint8_t {
+  // Huffman only when strictly shorter; index what is not sensitive and likely to repeat
+  // (nghttp2's heuristics); compact output and fast.
+  kDefault,
+  // python-hpack's choices exactly (Huffman always, index every non-sensitive literal), for
+  // byte-exact output with Python's h2.
+  kPythonHpack,
+};
+
+class Encoder {
+ public:
+  static constexpr uint32_t kDefaultTableSize = 4096;
+
+  explicit Encoder(EncoderStrategy strategy = EncoderStrategy::kDefault);
+  ~Encoder();
+  Encoder(Encoder&&) noexcept;
+  Encoder& operator=(Encoder&&) noexcept;
+
+  EncoderStrategy strategy() const noexcept;
+  // The peer's SETTINGS_HEADER_TABLE_SIZE. Shrinks the table at once; the next block starts
+  // with the dynamic table size update(s) that tell the peer (RFC 7541 §4.2).
+  void set_max_table_size(uint32_t size);
+  uint32_t table_capacity() const noexcept;
+  size_t table_size() const noexcept;
+  size_t table_entries() const noexcept;
+
+  // Appends the encoded block for `headers` to `out`.
+  void encode(std::span<const HeaderField> headers, ByteBuffer& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace h2::hpack
