@@ -1,0 +1,54 @@
+// Scratch memory for decoded strings, reused block after block.
+//
+// Strings are carved from a list of chunks that are kept across reset(): views handed out stay
+// valid until the next reset() (a chunk never moves), and once the chunks are big enough for
+// the workload, decoding allocates nothing.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace h2::hpack::detail {
+
+class Arena {
+ public:
+  // Returns `n` bytes valid until reset().
+  char* allocate(size_t n) {
+    if (n > available_) [[unlikely]]
+      next_chunk(n);
+    char* p = cursor_;
+    cursor_ += n;
+    available_ -= n;
+    return p;
+  }
+  // Gives back the unused tail of the last allocation (`n` <= its size).
+  void unallocate(size_t n) noexcept {
+    cursor_ -= n;
+    available_ += n;
+  }
+  void reset() noexcept {
+    current_ = 0;
+    if (chunks_.empty()) {
+      cursor_ = nullptr;
+      available_ = 0;
+    } else {
+      cursor_ = chunks_[0].data.get();
+      available_ = chunks_[0].size;
+    }
+  }
+
+ private:
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t size;
+  };
+  void next_chunk(size_t n);
+
+  std::vector<Chunk> chunks_;
+  size_t current_ = 0;
+  char* cursor_ = nullptr;
+  size_t available_ = 0;
+};
+
+}  // namespace h2::hpack::detail

@@ -1,0 +1,224 @@
+// HPACK decoding (RFC 7541 §3, §6).
+#include <algorithm>
+#include <cstring>
+
+#include "h2/hpack.h"
+#include "hpack/arena.h"
+#include "hpack/dynamic_table.h"
+#include "hpack/huffman.h"
+#include "hpack/integer.h"
+#include "hpack/static_table.h"
+
+namespace h2::hpack {
+
+struct Decoder::Impl {
+  detail::DynamicTable table{kDefaultTableSize};
+  uint32_t max_allowed = kDefaultTableSize;
+  size_t max_list_size = kDefaultMaxHeaderListSize;
+  // Set when the allowed size dropped below the capacity: the next block must start with a
+  // size update to at most `required_max`, the smallest limit set since (§4.2).
+  bool update_required = false;
+  uint32_t required_max = UINT32_MAX;
+  // Huffman-decoded strings and copies of dynamic entries of the current block.
+  detail::Arena arena;
+};
+
+namespace {
+
+using detail::IntegerStatus;
+
+DecodeErrorKind integer_error(IntegerStatus status) noexcept {
+  return status == IntegerStatus::kTruncated ? DecodeErrorKind::kTruncated
+                                             : DecodeErrorKind::kIntegerOverflow;
+}
+
+// One pass over one block. Keeps the cursor so errors can report their offset.
+class BlockReader {
+ public:
+  BlockReader(Bytes block, detail::Arena& arena) noexcept
+      : begin_(block.data()), p_(block.data()), end_(block.data() + block.size()), arena_(arena) {}
+
+  bool done() const noexcept { return p_ == end_; }
+  uint8_t peek() const noexcept { return *p_; }
+  size_t offset() const noexcept { return static_cast<size_t>(p_ - begin_); }
+
+  DecodeErrorKind read_integer(unsigned prefix_bits, uint32_t& value) noexcept {
+    const IntegerStatus status = detail::decode_integer(p_, end_, prefix_bits, value);
+    return status == IntegerStatus::kOk ? DecodeErrorKind::kNone : integer_error(status);
+  }
+
+  // §5.2 string literal: a view into the block when raw, into the arena when Huffman-coded.
+  DecodeErrorKind read_string(std::string_view& out) {
+    if (p_ == end_) return DecodeErrorKind::kTruncated;
+    const bool huffman = (*p_ & 0x80) != 0;
+    uint32_t length;
+    if (DecodeErrorKind e = read_integer(7, length); e != DecodeErrorKind::kNone) return e;
+    if (length > static_cast<size_t>(end_ - p_)) return DecodeErrorKind::kStringTooLong;
+    if (!huffman) {
+      out = {reinterpret_cast<const char*>(p_), length};
+      p_ += length;
+      return DecodeErrorKind::kNone;
+    }
+    const size_t reserved = detail::huffman_max_decoded_size(length);
+    char* dst = arena_.allocate(reserved);
+    size_t decoded = 0;
+    switch (detail::huffman_decode(p_, length, dst, decoded)) {
+      case detail::HuffmanStatus::kOk:
+        break;
+      case detail::HuffmanStatus::kInvalid:
+        return DecodeErrorKind::kHuffmanInvalid;
+      case detail::HuffmanStatus::kBadPadding:
+        return DecodeErrorKind::kHuffmanBadPadding;
+    }
+    arena_.unallocate(reserved - decoded);
+    out = {dst, decoded};
+    p_ += length;
+    return DecodeErrorKind::kNone;
+  }
+
+ private:
+  const uint8_t* begin_;
+  const uint8_t* p_;
+  const uint8_t* end_;
+  detail::Arena& arena_;
+};
+
+std::string_view copy_to_arena(detail::Arena& arena, std::string_view s) {
+  if (s.empty()) return {};
+  char* dst = arena.allocate(s.size());
+  std::memcpy(dst, s.data(), s.size());
+  return {dst, s.size()};
+}
+
+}  // namespace
+
+Decoder::Decoder() : impl_(std::make_unique<Impl>()) {}
+Decoder::~Decoder() = default;
+Decoder::Decoder(Decoder&&) noexcept = default;
+Decoder& Decoder::operator=(Decoder&&) noexcept = default;
+
+void Decoder::set_max_allowed_table_size(uint32_t size) {
+  impl_->max_allowed = size;
+  if (size < impl_->table.capacity()) {
+    impl_->update_required = true;
+    impl_->required_max = std::min(impl_->required_max, size);
+  }
+}
+uint32_t Decoder::max_allowed_table_size() const noexcept {
+  return impl_->max_allowed;
+}
+uint32_t Decoder::table_capacity() const noexcept {
+  return impl_->table.capacity();
+}
+size_t Decoder::table_size() const noexcept {
+  return impl_->table.size();
+}
+size_t Decoder::table_entries() const noexcept {
+  return impl_->table.entries();
+}
+void Decoder::set_max_header_list_size(size_t size) noexcept {
+  impl_->max_list_size = size;
+}
+size_t Decoder::max_header_list_size() const noexcept {
+  return impl_->max_list_size;
+}
+
+DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
+  Impl& s = *impl_;
+  out.clear();
+  s.arena.reset();
+  BlockReader in(block, s.arena);
+  size_t rep_offset = 0;
+  auto fail = [&](DecodeErrorKind kind) { return DecodeError{kind, rep_offset}; };
+
+  // §4.2: size updates may only open a block; there may be several.
+  bool update_seen = !s.update_required;
+  while (!in.done() && (in.peek() & 0xe0) == 0x20) {
+    rep_offset = in.offset();
+    uint32_t size;
+    if (DecodeErrorKind e = in.read_integer(5, size); e != DecodeErrorKind::kNone) return fail(e);
+    if (size > s.max_allowed) return fail(DecodeErrorKind::kSizeUpdateTooLarge);
+    if (size <= s.required_max) update_seen = true;
+    s.table.set_capacity(size);
+  }
+  rep_offset = in.offset();
+  if (!update_seen) return fail(DecodeErrorKind::kSizeUpdateMissing);
+  s.update_required = false;
+  s.required_max = UINT32_MAX;
+
+  const size_t static_size = detail::kStaticTableSize;
+  size_t list_size = 0;
+  while (!in.done()) {
+    rep_offset = in.offset();
+    const uint8_t first = in.peek();
+    if (first & 0x80) {
+      // §6.1 indexed header field.
+      uint32_t index;
+      if (DecodeErrorKind e = in.read_integer(7, index); e != DecodeErrorKind::kNone) {
+        return fail(e);
+      }
+      if (index == 0) return fail(DecodeErrorKind::kInvalidIndex);
+      if (index <= static_size) {
+        const detail::StaticEntry& entry = detail::kStaticTable[index];
+        list_size += detail::entry_size(entry.name.size(), entry.value.size());
+        if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
+        out.push_back({entry.name, entry.value, false});
+        continue;
+      }
+      if (index - static_size > s.table.entries()) return fail(DecodeErrorKind::kInvalidIndex);
+      const detail::TableEntry entry = s.table.at(index - static_size);
+      // Checked before copying so a block that repeats a large entry (HPACK bomb) costs no
+      // more than the limit.
+      list_size += detail::entry_size(entry.name.size(), entry.value.size());
+      if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
+      // Copied: a later literal of this block may evict the entry and reuse its bytes.
+      char* dst = s.arena.allocate(entry.name.size() + entry.value.size());
+      if (!entry.name.empty()) std::memcpy(dst, entry.name.data(), entry.name.size());
+      if (!entry.value.empty()) {
+        std::memcpy(dst + entry.name.size(), entry.value.data(), entry.value.size());
+      }
+      out.push_back(
+          {{dst, entry.name.size()}, {dst + entry.name.size(), entry.value.size()}, false});
+      continue;
+    }
+
+    // §6.2 literal header field: with incremental indexing (01, 6-bit index), without
+    // indexing (0000, 4-bit) or never indexed (0001, 4-bit). 001 is a size update (§6.3),
+    // only allowed before the first field.
+    bool indexing = false;
+    bool never_indexed = false;
+    unsigned prefix_bits = 4;
+    if (first & 0x40) {
+      indexing = true;
+      prefix_bits = 6;
+    } else if (first & 0x20) {
+      return fail(DecodeErrorKind::kSizeUpdateNotAtStart);
+    } else {
+      never_indexed = (first & 0x10) != 0;
+    }
+    uint32_t name_index;
+    if (DecodeErrorKind e = in.read_integer(prefix_bits, name_index); e != DecodeErrorKind::kNone) {
+      return fail(e);
+    }
+    std::string_view name;
+    if (name_index == 0) {
+      if (DecodeErrorKind e = in.read_string(name); e != DecodeErrorKind::kNone) return fail(e);
+    } else if (name_index <= static_size) {
+      name = detail::kStaticTable[name_index].name;
+    } else if (name_index - static_size <= s.table.entries()) {
+      // Copied: inserting this very field may evict the entry the name comes from.
+      name = copy_to_arena(s.arena, s.table.at(name_index - static_size).name);
+    } else {
+      return fail(DecodeErrorKind::kInvalidIndex);
+    }
+    std::string_view value;
+    if (DecodeErrorKind e = in.read_string(value); e != DecodeErrorKind::kNone) return fail(e);
+    list_size += detail::entry_size(name.size(), value.size());
+    if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
+    if (indexing) s.table.insert(name, value);
+    out.push_back({name, value, never_indexed});
+  }
+  return {};
+}
+
+}  // namespace h2::hpack

@@ -1,0 +1,330 @@
+// HPACK encoding (RFC 7541 §6) with two strategies, see EncoderStrategy in h2/hpack.h.
+#include <algorithm>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "h2/hpack.h"
+#include "hpack/dynamic_table.h"
+#include "hpack/hash.h"
+#include "hpack/huffman.h"
+#include "hpack/integer.h"
+#include "hpack/static_table.h"
+
+namespace h2::hpack {
+namespace {
+
+using detail::encode_integer;
+using detail::kMaxIntegerBytes;
+
+// Static indices of names the default strategy treats specially (RFC 7541 Appendix A).
+constexpr uint8_t kStaticPath = 4;  // :path is 4 and 5; the range starts at 4
+constexpr uint8_t kStaticAge = 21;
+constexpr uint8_t kStaticAuthorization = 23;
+constexpr uint8_t kStaticContentLength = 28;
+constexpr uint8_t kStaticCookie = 32;
+constexpr uint8_t kStaticEtag = 34;
+constexpr uint8_t kStaticIfModifiedSince = 40;
+constexpr uint8_t kStaticIfNoneMatch = 41;
+constexpr uint8_t kStaticLocation = 46;
+constexpr uint8_t kStaticProxyAuthorization = 49;
+constexpr uint8_t kStaticSetCookie = 55;
+
+// §6.2 literal representations: first-byte pattern and index prefix width.
+struct LiteralKind {
+  uint8_t pattern;
+  uint8_t prefix_bits;
+};
+constexpr LiteralKind kWithIndexing{0x40, 6};     // §6.2.1
+constexpr LiteralKind kWithoutIndexing{0x00, 4};  // §6.2.2
+constexpr LiteralKind kNeverIndexed{0x10, 4};     // §6.2.3
+
+// Bytes a field may take besides its strings: three integers (index, two lengths).
+constexpr size_t kFieldOverhead = 3 * kMaxIntegerBytes;
+
+uint8_t* write_string(uint8_t* p, std::string_view s, bool huffman, size_t huffman_size) {
+  if (huffman) {
+    p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(huffman_size));
+    return detail::huffman_encode(s, p);
+  }
+  p = encode_integer(p, 0x00, 7, static_cast<uint32_t>(s.size()));
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// kDefault: Huffman only when strictly shorter (what nghttp2 does).
+uint8_t* write_string_compact(uint8_t* p, std::string_view s) {
+  const size_t huffman_size = detail::huffman_encoded_size(s);
+  return write_string(p, s, huffman_size < s.size(), huffman_size);
+}
+
+uint8_t* write_string_huffman(uint8_t* p, std::string_view s) {
+  return write_string(p, s, true, detail::huffman_encoded_size(s));
+}
+
+}  // namespace
+
+// Dynamic-table lookups go through two chained hash indexes, one keyed by name and one by
+// (name, value). Chains link insertion sequence numbers newest-first, so a walk stops at the
+// first evicted one: eviction itself costs nothing.
+struct Encoder::Impl {
+  struct Link {
+    uint32_t name_hash;
+    uint32_t field_hash;
+    uint64_t next_by_name;
+    uint64_t next_by_field;
+  };
+
+  explicit Impl(EncoderStrategy s) : strategy(s) {}
+
+  EncoderStrategy strategy;
+  detail::DynamicTable table{kDefaultTableSize};
+
+  std::unique_ptr<Link[]> links;  // per live sequence number, at seq & link_mask
+  size_t link_slots = 0;
+  uint64_t link_mask = 0;
+  std::unique_ptr<uint64_t[]> by_name;   // bucket heads (0 = empty, seqs start at 1)
+  std::unique_ptr<uint64_t[]> by_field;  // bucket heads
+  uint64_t bucket_mask = 0;
+
+  // Size updates owed to the peer (§4.2, §6.3).
+  std::vector<uint32_t> python_size_changes;  // kPythonHpack: every change, in order
+  bool size_changed = false;                  // kDefault: minimum and final size
+  uint32_t smallest_size = UINT32_MAX;
+
+  uint64_t find_field(std::string_view name, std::string_view value, uint32_t hash) const {
+    if (link_slots == 0) return 0;
+    for (uint64_t seq = by_field[hash & bucket_mask]; seq >= table.oldest_seq();
+         seq = links[seq & link_mask].next_by_field) {
+      if (links[seq & link_mask].field_hash != hash) continue;
+      const detail::TableEntry e = table.by_seq(seq);
+      if (e.name == name && e.value == value) return seq;
+    }
+    return 0;
+  }
+
+  uint64_t find_name(std::string_view name, uint32_t hash) const {
+    if (link_slots == 0) return 0;
+    for (uint64_t seq = by_name[hash & bucket_mask]; seq >= table.oldest_seq();
+         seq = links[seq & link_mask].next_by_name) {
+      if (links[seq & link_mask].name_hash != hash) continue;
+      if (table.by_seq(seq).name == name) return seq;
+    }
+    return 0;
+  }
+
+  size_t dynamic_index(uint64_t seq) const {
+    return detail::kStaticTableSize + table.index_of_seq(seq);
+  }
+
+  void add(std::string_view name, std::string_view value, uint32_t name_hash, uint32_t field_hash) {
+    if (table.entries() + 1 > link_slots) grow_index();
+    if (!table.insert(name, value)) return;  // larger than the table: table now empty
+    const uint64_t seq = table.next_seq() - 1;
+    link(seq, name_hash, field_hash);
+  }
+
+  void link(uint64_t seq, uint32_t name_hash, uint32_t field_hash) {
+    Link& l = links[seq & link_mask];
+    l.name_hash = name_hash;
+    l.field_hash = field_hash;
+    l.next_by_name = std::exchange(by_name[name_hash & bucket_mask], seq);
+    l.next_by_field = std::exchange(by_field[field_hash & bucket_mask], seq);
+  }
+
+  // Doubles the index and relinks the live entries oldest first, so chains stay newest-first.
+  void grow_index() {
+    const size_t slots = link_slots == 0 ? 16 : link_slots * 2;
+    const size_t buckets = slots * 2;
+    std::unique_ptr<Link[]> old_links = std::move(links);
+    const uint64_t old_mask = link_mask;
+    links.reset(new Link[slots]);
+    by_name.reset(new uint64_t[buckets]());
+    by_field.reset(new uint64_t[buckets]());
+    link_slots = slots;
+    link_mask = slots - 1;
+    bucket_mask = buckets - 1;
+    for (uint64_t seq = table.oldest_seq(); seq != table.next_seq(); ++seq) {
+      const Link& l = old_links[seq & old_mask];
+      link(seq, l.name_hash, l.field_hash);
+    }
+  }
+
+  void write_size_updates(ByteBuffer& out);
+  void encode_default(const HeaderField& field, ByteBuffer& out);
+  void encode_python(const HeaderField& field, ByteBuffer& out);
+};
+
+void Encoder::Impl::write_size_updates(ByteBuffer& out) {
+  if (strategy == EncoderStrategy::kPythonHpack) {
+    if (python_size_changes.empty()) return;
+    uint8_t* const start = out.extend(python_size_changes.size() * kMaxIntegerBytes);
+    uint8_t* p = start;
+    for (uint32_t size : python_size_changes) p = encode_integer(p, 0x20, 5, size);
+    out.shrink_by(python_size_changes.size() * kMaxIntegerBytes - static_cast<size_t>(p - start));
+    python_size_changes.clear();
+    return;
+  }
+  if (!size_changed) return;
+  // §4.2: if the size went down and up again, the peer must see the minimum first so it
+  // evicts what we evicted.
+  uint8_t* const start = out.extend(2 * kMaxIntegerBytes);
+  uint8_t* p = start;
+  if (smallest_size < table.capacity()) p = encode_integer(p, 0x20, 5, smallest_size);
+  p = encode_integer(p, 0x20, 5, table.capacity());
+  out.shrink_by(2 * kMaxIntegerBytes - static_cast<size_t>(p - start));
+  size_changed = false;
+  smallest_size = UINT32_MAX;
+}
+
+void Encoder::Impl::encode_default(const HeaderField& field, ByteBuffer& out) {
+  const std::string_view name = field.name;
+  const std::string_view value = field.value;
+  const uint32_t name_hash = detail::hash_string(name);
+  const detail::StaticNameRange range = detail::find_static_name(name, name_hash);
+
+  // Fields that may carry low-entropy secrets are never indexed, by us or by intermediaries
+  // (RFC 7541 §7.1.3); short cookies are guessable the same way (nghttp2 and Firefox agree).
+  const bool sensitive = field.never_indexed || range.first == kStaticAuthorization ||
+                         range.first == kStaticProxyAuthorization ||
+                         (range.first == kStaticCookie && value.size() < 20);
+
+  uint8_t* const start = out.extend(kFieldOverhead + name.size() + value.size());
+  uint8_t* p = start;
+  const size_t reserved = kFieldOverhead + name.size() + value.size();
+  auto finish = [&] { out.shrink_by(reserved - static_cast<size_t>(p - start)); };
+
+  uint32_t field_hash = 0;
+  if (!sensitive) {
+    if (range.first != 0) {
+      if (const size_t index = detail::find_static_field(range, value); index != 0) {
+        p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
+        return finish();
+      }
+    }
+    field_hash = detail::hash_string(value, name_hash);
+    if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
+      p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
+      return finish();
+    }
+  }
+
+  size_t name_index = range.first;
+  if (name_index == 0) {
+    if (const uint64_t seq = find_name(name, name_hash); seq != 0) name_index = dynamic_index(seq);
+  }
+
+  // Values that change with every response are not worth a table slot, nor are entries
+  // that would flush most of the table (nghttp2's heuristics).
+  const bool worth_indexing =
+      !sensitive &&
+      detail::entry_size(name.size(), value.size()) <= size_t{table.capacity()} * 3 / 4 &&
+      range.first != kStaticPath && range.first != kStaticAge &&
+      range.first != kStaticContentLength && range.first != kStaticEtag &&
+      range.first != kStaticIfModifiedSince && range.first != kStaticIfNoneMatch &&
+      range.first != kStaticLocation && range.first != kStaticSetCookie;
+  const LiteralKind kind =
+      sensitive ? kNeverIndexed : (worth_indexing ? kWithIndexing : kWithoutIndexing);
+
+  p = encode_integer(p, kind.pattern, kind.prefix_bits, static_cast<uint32_t>(name_index));
+  if (name_index == 0) p = write_string_compact(p, name);
+  p = write_string_compact(p, value);
+  finish();
+  if (worth_indexing) add(name, value, name_hash, field_hash);
+}
+
+// python-hpack 4.x, Encoder.add + HeaderTable.search, reproduced choice for choice.
+void Encoder::Impl::encode_python(const HeaderField& field, ByteBuffer& out) {
+  const std::string_view name = field.name;
+  const std::string_view value = field.value;
+  const bool sensitive = field.never_indexed;
+  const uint32_t name_hash = detail::hash_string(name);
+  const uint32_t field_hash = detail::hash_string(value, name_hash);
+
+  // search(): a full static match wins, else remember the lowest static index of the name;
+  // then dynamic entries newest first: a full match wins, the first name match is a partial
+  // only if the static table gave none.
+  size_t index = 0;
+  bool full = false;
+  const detail::StaticNameRange range = detail::find_static_name(name, name_hash);
+  if (range.first != 0) {
+    index = detail::find_static_field(range, value);
+    full = index != 0;
+    if (!full) index = range.first;
+  }
+  if (!full) {
+    if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
+      index = dynamic_index(seq);
+      full = true;
+    } else if (index == 0) {
+      if (const uint64_t name_seq = find_name(name, name_hash); name_seq != 0) {
+        index = dynamic_index(name_seq);
+      }
+    }
+  }
+
+  const size_t name_size = index == 0 ? detail::huffman_encoded_size(name) : 0;
+  const size_t reserved = kFieldOverhead + name_size + detail::huffman_encoded_size(value);
+  uint8_t* const start = out.extend(reserved);
+  uint8_t* p = start;
+
+  // python tests the matched value for truthiness: a full match on an empty value is encoded
+  // like a name-only match (and the field is added to the table again).
+  if (full && !value.empty()) {
+    p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));
+  } else {
+    const LiteralKind kind = sensitive ? kNeverIndexed : kWithIndexing;
+    p = encode_integer(p, kind.pattern, kind.prefix_bits, static_cast<uint32_t>(index));
+    if (index == 0) p = write_string_huffman(p, name);
+    p = write_string_huffman(p, value);
+    if (!sensitive) {
+      out.shrink_by(reserved - static_cast<size_t>(p - start));
+      add(name, value, name_hash, field_hash);
+      return;
+    }
+  }
+  out.shrink_by(reserved - static_cast<size_t>(p - start));
+}
+
+Encoder::Encoder(EncoderStrategy strategy) : impl_(std::make_unique<Impl>(strategy)) {}
+Encoder::~Encoder() = default;
+Encoder::Encoder(Encoder&&) noexcept = default;
+Encoder& Encoder::operator=(Encoder&&) noexcept = default;
+
+EncoderStrategy Encoder::strategy() const noexcept {
+  return impl_->strategy;
+}
+
+void Encoder::set_max_table_size(uint32_t size) {
+  Impl& s = *impl_;
+  if (size == s.table.capacity()) return;
+  s.table.set_capacity(size);
+  if (s.strategy == EncoderStrategy::kPythonHpack) {
+    s.python_size_changes.push_back(size);
+  } else {
+    s.size_changed = true;
+    s.smallest_size = std::min(s.smallest_size, size);
+  }
+}
+
+uint32_t Encoder::table_capacity() const noexcept {
+  return impl_->table.capacity();
+}
+size_t Encoder::table_size() const noexcept {
+  return impl_->table.size();
+}
+size_t Encoder::table_entries() const noexcept {
+  return impl_->table.entries();
+}
+
+void Encoder::encode(std::span<const HeaderField> headers, ByteBuffer& out) {
+  Impl& s = *impl_;
+  s.write_size_updates(out);
+  if (s.strategy == EncoderStrategy::kPythonHpack) {
+    for (const HeaderField& field : headers) s.encode_python(field, out);
+  } else {
+    for (const HeaderField& field : headers) s.encode_default(field, out);
+  }
+}
+
+}  // namespace h2::hpack

@@ -1,0 +1,98 @@
+// The HPACK static table (RFC 7541 Appendix A) and a name index over it for encoders.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "hpack/hash.h"
+
+namespace h2::hpack::detail {
+
+struct StaticEntry {
+  std::string_view name;
+  std::string_view value;
+};
+
+inline constexpr size_t kStaticTableSize = 61;
+
+// Index 0 is unused so the array is indexed like the RFC (1..61).
+inline constexpr std::array<StaticEntry, kStaticTableSize + 1> kStaticTable = {{
+    {"", ""},
+    {":authority", ""},
+    {":method", "GET"},
+    {":method", "POST"},
+    {":path", "/"},
+    {":path", "/index.html"},
+    {":scheme", "http"},
+    {":scheme", "https"},
+    {":status", "200"},
+    {":status", "204"},
+    {":status", "206"},
+    {":status", "304"},
+    {":status", "400"},
+    {":status", "404"},
+    {":status", "500"},
+    {"accept-charset", ""},
+    {"accept-encoding", "gzip, deflate"},
+    {"accept-language", ""},
+    {"accept-ranges", ""},
+    {"accept", ""},
+    {"access-control-allow-origin", ""},
+    {"age", ""},
+    {"allow", ""},
+    {"authorization", ""},
+    {"cache-control", ""},
+    {"content-disposition", ""},
+    {"content-encoding", ""},
+    {"content-language", ""},
+    {"content-length", ""},
+    {"content-location", ""},
+    {"content-range", ""},
+    {"content-type", ""},
+    {"cookie", ""},
+    {"date", ""},
+    {"etag", ""},
+    {"expect", ""},
+    {"expires", ""},
+    {"from", ""},
+    {"host", ""},
+    {"if-match", ""},
+    {"if-modified-since", ""},
+    {"if-none-match", ""},
+    {"if-range", ""},
+    {"if-unmodified-since", ""},
+    {"last-modified", ""},
+    {"link", ""},
+    {"location", ""},
+    {"max-forwards", ""},
+    {"proxy-authenticate", ""},
+    {"proxy-authorization", ""},
+    {"range", ""},
+    {"referer", ""},
+    {"refresh", ""},
+    {"retry-after", ""},
+    {"server", ""},
+    {"set-cookie", ""},
+    {"strict-transport-security", ""},
+    {"transfer-encoding", ""},
+    {"user-agent", ""},
+    {"vary", ""},
+    {"via", ""},
+    {"www-authenticate", ""},
+}};
+
+// Static indices sharing one name are consecutive; `first` is 0 when the name is absent.
+struct StaticNameRange {
+  uint8_t first = 0;
+  uint8_t count = 0;
+};
+
+// `name_hash` must be hash_string(name).
+StaticNameRange find_static_name(std::string_view name, uint32_t name_hash) noexcept;
+
+// The static index of (name, value), or 0.
+size_t find_static_field(StaticNameRange range, std::string_view value) noexcept;
+
+}  // namespace h2::hpack::detail

@@ -1,0 +1,224 @@
+// Decoder rules: every error kind with its HTTP/2 code, size updates, header-list limit.
+#include <gtest/gtest.h>
+
+#include "proto/hpack_test_util.h"
+
+namespace h2::hpack {
+namespace {
+
+using testing::from_hex;
+
+DecodeError decode_hex(Decoder& decoder, std::string_view hex, std::vector<HeaderField>& out,
+                       std::vector<uint8_t>& storage) {
+  storage = from_hex(hex);
+  return decoder.decode(storage, out);
+}
+
+DecodeError decode_hex(std::string_view hex) {
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  return decode_hex(decoder, hex, out, storage);
+}
+
+void expect_compression_error(std::string_view hex, DecodeErrorKind kind) {
+  const DecodeError err = decode_hex(hex);
+  EXPECT_EQ(err.kind, kind) << hex << ": " << describe(err.kind);
+  EXPECT_EQ(err.code(), ErrorCode::kCompressionError) << hex;
+  EXPECT_EQ(error_code_of(kind), ErrorCode::kCompressionError);
+}
+
+TEST(HpackDecoder, EmptyBlockDecodesToNothing) {
+  Decoder decoder;
+  std::vector<HeaderField> out{{"stale", "x", false}};
+  EXPECT_FALSE(decoder.decode({}, out));
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(HpackDecoder, TruncatedIntegerIsTruncated) {
+  expect_compression_error("ff", DecodeErrorKind::kTruncated);  // index continues
+  expect_compression_error("41", DecodeErrorKind::kTruncated);  // value length missing
+  expect_compression_error("40", DecodeErrorKind::kTruncated);  // name length missing
+}
+
+TEST(HpackDecoder, HugeIndexIsIntegerOverflow) {
+  expect_compression_error("ffffffffff7f", DecodeErrorKind::kIntegerOverflow);
+  expect_compression_error("ff80808080808001", DecodeErrorKind::kIntegerOverflow);
+}
+
+TEST(HpackDecoder, IndexZeroIsInvalid) {
+  expect_compression_error("80", DecodeErrorKind::kInvalidIndex);
+}
+
+TEST(HpackDecoder, IndexPastTablesIsInvalid) {
+  expect_compression_error("be", DecodeErrorKind::kInvalidIndex);      // 62, table empty
+  expect_compression_error("7e0161", DecodeErrorKind::kInvalidIndex);  // literal name idx 62
+}
+
+TEST(HpackDecoder, StringPastEndIsStringTooLong) {
+  expect_compression_error("410561", DecodeErrorKind::kStringTooLong);
+  expect_compression_error("00ff0061", DecodeErrorKind::kStringTooLong);
+}
+
+TEST(HpackDecoder, HuffmanEosIsInvalid) {
+  expect_compression_error("4184ffffffff", DecodeErrorKind::kHuffmanInvalid);
+}
+
+TEST(HpackDecoder, HuffmanPaddingErrors) {
+  expect_compression_error("41821fff", DecodeErrorKind::kHuffmanBadPadding);  // 11 bits
+  expect_compression_error("418118", DecodeErrorKind::kHuffmanBadPadding);    // zeros
+}
+
+TEST(HpackDecoder, SizeUpdateAfterFieldIsRejected) {
+  expect_compression_error("8220", DecodeErrorKind::kSizeUpdateNotAtStart);
+}
+
+TEST(HpackDecoder, SeveralSizeUpdatesAtStartAreAllowed) {
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  ASSERT_FALSE(decode_hex(decoder, "203fe10182", out, storage));  // 0, then 256, then :method
+  EXPECT_EQ(decoder.table_capacity(), 256u);
+  ASSERT_EQ(out.size(), 1u);
+}
+
+TEST(HpackDecoder, SizeUpdateAboveAllowedIsRejected) {
+  expect_compression_error("3fe21f", DecodeErrorKind::kSizeUpdateTooLarge);  // 4097
+  Decoder decoder;
+  decoder.set_max_allowed_table_size(8192);
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  EXPECT_FALSE(decode_hex(decoder, "3fe13f", out, storage));  // 8192 now fine
+  EXPECT_EQ(decoder.table_capacity(), 8192u);
+}
+
+TEST(HpackDecoder, ShrunkLimitRequiresSizeUpdate) {
+  Decoder decoder;
+  decoder.set_max_allowed_table_size(100);
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  const DecodeError err = decode_hex(decoder, "82", out, storage);
+  EXPECT_EQ(err.kind, DecodeErrorKind::kSizeUpdateMissing);
+  EXPECT_EQ(err.code(), ErrorCode::kCompressionError);
+}
+
+TEST(HpackDecoder, ShrunkLimitSatisfiedByUpdateAtOrBelowIt) {
+  Decoder decoder;
+  decoder.set_max_allowed_table_size(100);
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  ASSERT_FALSE(decode_hex(decoder, "3f4582", out, storage));  // update to 100
+  EXPECT_EQ(decoder.table_capacity(), 100u);
+  ASSERT_FALSE(decode_hex(decoder, "82", out, storage));  // no longer required
+}
+
+TEST(HpackDecoder, ShrinkThenGrowRequiresTheMinimum) {
+  Decoder decoder;
+  decoder.set_max_allowed_table_size(0);
+  decoder.set_max_allowed_table_size(4096);
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  // Jumping straight to 4096 skips the eviction the encoder had to do at 0.
+  EXPECT_EQ(decode_hex(decoder, "3fe11f82", out, storage).kind,
+            DecodeErrorKind::kSizeUpdateMissing);
+  Decoder ok;
+  ok.set_max_allowed_table_size(0);
+  ok.set_max_allowed_table_size(4096);
+  EXPECT_FALSE(decode_hex(ok, "203fe11f82", out, storage));
+}
+
+TEST(HpackDecoder, RaisedLimitNeedsNoUpdate) {
+  Decoder decoder;
+  decoder.set_max_allowed_table_size(65536);
+  EXPECT_FALSE(decode_hex("82"));
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  EXPECT_FALSE(decode_hex(decoder, "82", out, storage));
+}
+
+TEST(HpackDecoder, HeaderListLimitIsEnhanceYourCalm) {
+  Decoder decoder;
+  decoder.set_max_header_list_size(40);  // ":method: GET" is 7 + 3 + 32 = 42
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  const DecodeError err = decode_hex(decoder, "82", out, storage);
+  EXPECT_EQ(err.kind, DecodeErrorKind::kHeaderListTooLarge);
+  EXPECT_EQ(err.code(), ErrorCode::kEnhanceYourCalm);
+  Decoder exact;
+  exact.set_max_header_list_size(42);
+  EXPECT_FALSE(decode_hex(exact, "82", out, storage));
+}
+
+TEST(HpackDecoder, HpackBombStopsEarly) {
+  // One 4000-byte value enters the table, then the block references it 10000 times.
+  Decoder decoder;
+  std::string block = "4001";
+  block += "61";                                  // name "a"
+  block += "7f";                                  // value length 127 + ...
+  block += "a11e";                                // ... 3873 = 4000 total
+  block += std::string(4000 * 2, '6');            // "ffff..." -> 0x66 bytes
+  for (int i = 0; i < 10000; ++i) block += "be";  // index 62
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  const DecodeError err = decode_hex(decoder, block, out, storage);
+  EXPECT_EQ(err.kind, DecodeErrorKind::kHeaderListTooLarge);
+  // 65536 / 4033 per field: the 17th field crosses the limit.
+  EXPECT_LT(err.offset, 4010u + 20u);
+  EXPECT_LE(out.size(), 17u);
+}
+
+TEST(HpackDecoder, NeverIndexedWithIndexedName) {
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  ASSERT_FALSE(decode_hex(decoder, "1f1003616263", out, storage));  // never, idx 31, "abc"
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], (HeaderField{"content-type", "abc", true}));
+}
+
+TEST(HpackDecoder, ViewsSurviveEvictionLaterInTheBlock) {
+  // Table of 64 bytes: each literal evicts the previous entry, while the output still shows
+  // the earlier indexed copy.
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  // size update 64; add x:1 (34); index it (62); add y:2 (evicts x:1); add z:3 by dynamic
+  // name of y (evicts y).
+  ASSERT_FALSE(decode_hex(decoder,
+                          "3f21"
+                          "4001780131"
+                          "be"
+                          "4001790132"
+                          "7e0133",
+                          out, storage));
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[1], (HeaderField{"x", "1", false}));
+  EXPECT_EQ(out[3], (HeaderField{"y", "3", false}));
+  EXPECT_EQ(decoder.table_entries(), 1u);
+}
+
+TEST(HpackDecoder, EntryLargerThanTableEmptiesIt) {
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  std::vector<uint8_t> storage;
+  ASSERT_FALSE(decode_hex(decoder,
+                          "3f11"
+                          "4001780131",
+                          out, storage));  // capacity 48, x:1
+  EXPECT_EQ(decoder.table_entries(), 1u);
+  ASSERT_FALSE(decode_hex(decoder, "40017810" + std::string(32, '6'), out, storage));
+  EXPECT_EQ(decoder.table_entries(), 0u);
+  EXPECT_EQ(decoder.table_size(), 0u);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].value.size(), 16u);
+}
+
+TEST(HpackDecoder, EveryKindHasADescription) {
+  for (int k = 0; k <= static_cast<int>(DecodeErrorKind::kHeaderListTooLarge); ++k) {
+    EXPECT_FALSE(describe(static_cast<DecodeErrorKind>(k)).empty());
+  }
+  EXPECT_EQ(error_code_of(DecodeErrorKind::kNone), ErrorCode::kNoError);
+}
+
+}  // namespace
+}  // namespace h2::hpack
