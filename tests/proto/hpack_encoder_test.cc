@@ -1,0 +1,224 @@
+// Encoder strategies: representation choices, size updates, and corpus round trips.
+#include <gtest/gtest.h>
+
+#include "proto/hpack_test_util.h"
+
+namespace h2::hpack {
+namespace {
+
+using testing::from_hex;
+using testing::OwnedHeaders;
+using testing::to_hex;
+
+std::string encode_hex(Encoder& encoder, const std::vector<HeaderField>& fields) {
+  ByteBuffer out;
+  encoder.encode(fields, out);
+  return to_hex(out.view());
+}
+
+// ---- kPythonHpack -------------------------------------------------------------------------
+
+TEST(HpackPythonEncoder, HuffmanCodesEveryLiteralEvenWhenLonger) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  // "\n" has a 30-bit code (3ffffffc): 4 Huffman bytes instead of 1 raw byte, still Huffman.
+  EXPECT_EQ(encode_hex(encoder, {{"x", "\n", false}}), "4081f384fffffff3");
+}
+
+TEST(HpackPythonEncoder, EmptyValueFullMatchIsEncodedAsNameMatch) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  // ":authority" "" is static entry 1 in full, but python tests the value's truthiness.
+  EXPECT_EQ(encode_hex(encoder, {{":authority", "", false}}), "4180");
+  EXPECT_EQ(encoder.table_entries(), 1u);
+  // Now in the dynamic table too, and still encoded as a literal (static wins the search).
+  EXPECT_EQ(encode_hex(encoder, {{":authority", "", false}}), "4180");
+  EXPECT_EQ(encoder.table_entries(), 2u);
+}
+
+TEST(HpackPythonEncoder, EmptyValueDynamicFullMatchUsesItsIndex) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  EXPECT_EQ(encode_hex(encoder, {{"x", "", false}}), "4081f380");
+  EXPECT_EQ(encode_hex(encoder, {{"x", "", false}}), "7e80");  // literal, name index 62
+}
+
+TEST(HpackPythonEncoder, SensitiveUsesNeverIndexedAndIsNotAdded) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  EXPECT_EQ(encode_hex(encoder, {{"authorization", "s", true}}), "1f088147");
+  EXPECT_EQ(encoder.table_entries(), 0u);
+  EXPECT_EQ(encode_hex(encoder, {{"x", "s", true}}).substr(0, 2), "10");
+  EXPECT_EQ(encoder.table_entries(), 0u);
+}
+
+TEST(HpackPythonEncoder, SensitiveFullMatchIsStillIndexed) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", true}}), "82");
+}
+
+TEST(HpackPythonEncoder, StaticPartialBeatsNewerDynamicNameMatch) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  encode_hex(encoder, {{"cache-control", "a", false}});
+  // Name index 24 (static), not 62 (dynamic "cache-control").
+  EXPECT_EQ(encode_hex(encoder, {{"cache-control", "b", false}}).substr(0, 2), "58");
+}
+
+TEST(HpackPythonEncoder, EmitsEverySizeChangeInOrder) {
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  encoder.set_max_table_size(100);
+  encoder.set_max_table_size(100);  // no change, not recorded
+  encoder.set_max_table_size(4096);
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", false}}),
+            "3f45"
+            "3fe11f"
+            "82");
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", false}}), "82");
+}
+
+// ---- kDefault -----------------------------------------------------------------------------
+
+TEST(HpackDefaultEncoder, HuffmanOnlyWhenShorter) {
+  Encoder encoder;
+  EXPECT_EQ(encode_hex(encoder, {{"x", "\n", false}}),
+            "4001780"
+            "10a");
+  EXPECT_EQ(encode_hex(encoder, {{"custom-key", "custom-value", false}}),
+            "408825a849e95ba97d7f8925a849e95bb8e8b4bf");
+}
+
+TEST(HpackDefaultEncoder, RepeatedFieldBecomesIndexed) {
+  Encoder encoder;
+  encode_hex(encoder, {{"custom-key", "custom-value", false}});
+  EXPECT_EQ(encode_hex(encoder, {{"custom-key", "custom-value", false}}), "be");
+  EXPECT_EQ(encode_hex(encoder, {{":authority", "", false}}), "81");  // static full match
+}
+
+TEST(HpackDefaultEncoder, CredentialsAndShortCookiesAreNeverIndexed) {
+  Encoder encoder;
+  for (const char* name : {"authorization", "proxy-authorization"}) {
+    for (int i = 0; i < 2; ++i) {
+      const std::string hex = encode_hex(encoder, {{name, "secret", false}});
+      EXPECT_EQ(hex[0], '1') << name;  // 0001xxxx
+    }
+  }
+  EXPECT_EQ(encode_hex(encoder, {{"cookie", "a=b", false}}).substr(0, 2), "1f");
+  EXPECT_EQ(encoder.table_entries(), 0u);
+  // A long cookie is indexed.
+  EXPECT_EQ(encode_hex(encoder, {{"cookie", std::string(20, 'a'), false}}).substr(0, 2), "60");
+  EXPECT_EQ(encoder.table_entries(), 1u);
+  // never_indexed wins even on a full match.
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", true}}).substr(0, 2), "12");
+}
+
+TEST(HpackDefaultEncoder, VolatileFieldsAreNotIndexed) {
+  Encoder encoder;
+  for (const char* name : {":path", "age", "content-length", "etag", "if-modified-since",
+                           "if-none-match", "location", "set-cookie"}) {
+    const std::string hex = encode_hex(encoder, {{name, "/some/value", false}});
+    EXPECT_EQ(hex[0], '0') << name;  // 0000xxxx: without indexing
+  }
+  EXPECT_EQ(encoder.table_entries(), 0u);
+}
+
+TEST(HpackDefaultEncoder, HugeEntriesAreNotIndexed) {
+  Encoder encoder;
+  encode_hex(encoder, {{"x", std::string(3100, 'a'), false}});  // > 3/4 of 4096
+  EXPECT_EQ(encoder.table_entries(), 0u);
+  encode_hex(encoder, {{"x", std::string(3000, 'a'), false}});
+  EXPECT_EQ(encoder.table_entries(), 1u);
+}
+
+TEST(HpackDefaultEncoder, SizeUpdatesSignalMinimumThenFinal) {
+  Encoder encoder;
+  encoder.set_max_table_size(0);
+  encoder.set_max_table_size(100);
+  encoder.set_max_table_size(4096);
+  EXPECT_EQ(encode_hex(encoder, {}),
+            "20"
+            "3fe11f");
+  encoder.set_max_table_size(100);
+  EXPECT_EQ(encode_hex(encoder, {}), "3f45");
+  EXPECT_EQ(encode_hex(encoder, {}), "");
+}
+
+TEST(HpackDefaultEncoder, ShrinkingEvictsAndDecoderAgrees) {
+  Encoder encoder;
+  Decoder decoder;
+  const std::vector<HeaderField> fields{{"a", "1", false}, {"b", "2", false}, {"c", "3", false}};
+  ByteBuffer out;
+  encoder.encode(fields, out);
+  std::vector<HeaderField> decoded;
+  ASSERT_FALSE(decoder.decode(out.view(), decoded));
+  encoder.set_max_table_size(70);  // room for two 34-byte entries
+  decoder.set_max_allowed_table_size(70);
+  EXPECT_EQ(encoder.table_entries(), 2u);
+  out.clear();
+  encoder.encode(fields, out);
+  ASSERT_FALSE(decoder.decode(out.view(), decoded));
+  EXPECT_EQ(testing::own(decoded), testing::own(fields));
+  EXPECT_EQ(decoder.table_entries(), encoder.table_entries());
+}
+
+// ---- Corpus -------------------------------------------------------------------------------
+
+class HpackCorpusRoundTrip
+    : public ::testing::TestWithParam<std::tuple<std::string, EncoderStrategy>> {};
+
+TEST_P(HpackCorpusRoundTrip, EncodesAndDecodesEveryCase) {
+  const auto& [name, strategy] = GetParam();
+  const testing::Story story = testing::load_story(name);
+  ASSERT_FALSE(story.cases.empty());
+  Encoder encoder(strategy);
+  Decoder decoder;
+  ByteBuffer out;
+  std::vector<HeaderField> decoded;
+  for (size_t i = 0; i < story.cases.size(); ++i) {
+    SCOPED_TRACE("case " + std::to_string(i));
+    const std::vector<HeaderField> fields = testing::view(story.cases[i].headers);
+    out.clear();
+    encoder.encode(fields, out);
+    const DecodeError err = decoder.decode(out.view(), decoded);
+    ASSERT_FALSE(err) << describe(err.kind);
+    ASSERT_EQ(testing::own(decoded), story.cases[i].headers);
+    ASSERT_EQ(decoder.table_size(), encoder.table_size());
+  }
+}
+
+std::string strategy_name(EncoderStrategy s) {
+  return s == EncoderStrategy::kDefault ? "Default" : "PythonHpack";
+}
+
+INSTANTIATE_TEST_SUITE_P(RawData, HpackCorpusRoundTrip,
+                         ::testing::Combine(::testing::ValuesIn(testing::story_names("raw-data")),
+                                            ::testing::Values(EncoderStrategy::kDefault,
+                                                              EncoderStrategy::kPythonHpack)),
+                         [](const auto& param) {
+                           return testing::param_name(std::get<0>(param.param)) + "_" +
+                                  strategy_name(std::get<1>(param.param));
+                         });
+
+TEST(HpackCorpus, RawDataHasStories) {
+  EXPECT_FALSE(testing::story_names("raw-data").empty());
+}
+
+// The python-hpack folder says "Python HPACK library, version 2.3.0"; its choices for these
+// stories (Huffman everywhere, index every literal, static partial first) are the ones 4.x
+// still makes, and every case is reproduced exactly, so the whole folder is asserted.
+class HpackPythonCorpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HpackPythonCorpus, ReproducesWireByteForByte) {
+  const testing::Story story = testing::load_story(GetParam());
+  ASSERT_FALSE(story.cases.empty());
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  for (size_t i = 0; i < story.cases.size(); ++i) {
+    SCOPED_TRACE("case " + std::to_string(i));
+    const std::vector<HeaderField> fields = testing::view(story.cases[i].headers);
+    ByteBuffer out;
+    encoder.encode(fields, out);
+    ASSERT_EQ(to_hex(out.view()), to_hex(story.cases[i].wire));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stories, HpackPythonCorpus,
+                         ::testing::ValuesIn(testing::story_names("python-hpack")),
+                         [](const auto& story) { return testing::param_name(story.param); });
+
+}  // namespace
+}  // namespace h2::hpack
