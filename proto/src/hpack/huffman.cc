@@ -72,17 +72,29 @@ constexpr unsigned kMaxCodeLength = 30;
 
 // Decoding reads the next bits of the stream left-aligned in a 64-bit accumulator.
 //
-// Fast path: the top kPrimaryBits bits index a table that resolves every code of at most
-// kPrimaryBits bits (all letters, digits and the usual URL/header punctuation) in one lookup.
+// Fast path: the top kFastBits bits index a table that yields up to two whole symbols, every
+// code of at most kFastBits bits (letters, digits and the usual URL/header punctuation) being
+// resolved without looking at single bits; one lookup usually consumes 10-12 bits.
 // Longer codes (control bytes, non-ASCII, a few rare punctuation marks) use the canonical
 // property of the code: codes of one length are consecutive integers, so the length is the
 // first one whose left-aligned limit exceeds the next 32 bits, and the symbol is found by
 // offset in a by-length symbol list. Neither path walks the tree bit by bit.
-constexpr unsigned kPrimaryBits = 11;
+constexpr unsigned kFastBits = 12;
 
-// Primary entry: symbol in the low 9 bits, code length in the top bits; 0 means "long code".
+// Fast entry: symbols in bits 0-7 and 8-15, first code length in 16-19, total length in
+// 20-24, symbol count in 25-26. A count of 0 means "the first code is longer than kFastBits".
+struct FastEntry {
+  static constexpr uint32_t make(uint8_t sym1, uint8_t sym2, unsigned len1, unsigned total,
+                                 unsigned count) {
+    return uint32_t{sym1} | uint32_t{sym2} << 8 | len1 << 16 | total << 20 | count << 25;
+  }
+  static constexpr unsigned first_length(uint32_t e) { return (e >> 16) & 0xf; }
+  static constexpr unsigned total_length(uint32_t e) { return (e >> 20) & 0x1f; }
+  static constexpr unsigned count(uint32_t e) { return e >> 25; }
+};
+
 struct DecodeTables {
-  std::array<uint16_t, 1u << kPrimaryBits> primary{};
+  std::array<uint32_t, 1u << kFastBits> fast{};
   // For each length L: one past the last code of length <= L, left-aligned to 32 bits.
   std::array<uint64_t, kMaxCodeLength + 1> limit{};
   // For each length L: first code of length L (right-aligned), and the position of its symbol
@@ -110,13 +122,26 @@ constexpr DecodeTables build_decode_tables() {
     }
     t.limit[length] = static_cast<uint64_t>(next_code) << (32 - length);
   }
-  for (uint16_t sym = 0; sym < 257; ++sym) {
-    const Code c = kCodes[sym];
-    if (c.length > kPrimaryBits) continue;
-    const unsigned free_bits = kPrimaryBits - c.length;
-    const uint32_t base = c.bits << free_bits;
-    for (uint32_t fill = 0; fill < (1u << free_bits); ++fill) {
-      t.primary[base | fill] = static_cast<uint16_t>(sym | (c.length << 9));
+  // Fill by prefix: every index starting with code1 gets code1, then every index starting
+  // with code1 code2 gets the pair. EOS (30 bits) never fits, so symbols fit a byte.
+  for (uint16_t sym1 = 0; sym1 < 256; ++sym1) {
+    const Code c1 = kCodes[sym1];
+    if (c1.length > kFastBits) continue;
+    const unsigned rest = kFastBits - c1.length;
+    const uint32_t base = c1.bits << rest;
+    for (uint32_t fill = 0; fill < (1u << rest); ++fill) {
+      t.fast[base | fill] = FastEntry::make(static_cast<uint8_t>(sym1), 0, c1.length, c1.length, 1);
+    }
+    for (uint16_t sym2 = 0; sym2 < 256; ++sym2) {
+      const Code c2 = kCodes[sym2];
+      if (c2.length > rest) continue;
+      const unsigned free_bits = rest - c2.length;
+      const uint32_t base2 = base | (c2.bits << free_bits);
+      for (uint32_t fill = 0; fill < (1u << free_bits); ++fill) {
+        t.fast[base2 | fill] =
+            FastEntry::make(static_cast<uint8_t>(sym1), static_cast<uint8_t>(sym2), c1.length,
+                            c1.length + c2.length, 2);
+      }
     }
   }
   return t;
@@ -149,15 +174,10 @@ inline void store_be32(uint8_t* p, uint32_t v) noexcept {
   std::memcpy(p, &v, sizeof v);
 }
 
-// Resolves the symbol at the top of `acc`; sets `length` to its code length.
-inline uint16_t lookup_symbol(uint64_t acc, unsigned& length) noexcept {
-  const uint16_t entry = kTables.primary[acc >> (64 - kPrimaryBits)];
-  if (entry != 0) [[likely]] {
-    length = entry >> 9;
-    return entry & 0x1ff;
-  }
+// Resolves a code longer than kFastBits at the top of `acc`; sets `length` to its length.
+uint16_t decode_long_symbol(uint64_t acc, unsigned& length) noexcept {
   const uint64_t window = acc >> 32;
-  unsigned len = kPrimaryBits + 1;
+  unsigned len = kFastBits + 1;
   while (window >= kTables.limit[len]) ++len;
   length = len;
   const uint32_t code = static_cast<uint32_t>(window >> (32 - len));
@@ -224,18 +244,47 @@ HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, char* out,
     // Every code fits in kMaxCodeLength bits, so while that many are buffered the lookup
     // never runs past real input.
     while (bits >= kMaxCodeLength) {
+      const uint32_t e = kTables.fast[acc >> (64 - kFastBits)];
+      if (FastEntry::count(e) != 0) [[likely]] {
+        // Both symbol bytes are stored; the count says how many are real. The caller's buffer
+        // has a spare byte (huffman_max_decoded_size) for the second one.
+        o[0] = static_cast<char>(e);
+        o[1] = static_cast<char>(e >> 8);
+        o += FastEntry::count(e);
+        acc <<= FastEntry::total_length(e);
+        bits -= FastEntry::total_length(e);
+        continue;
+      }
       unsigned length;
-      const uint16_t sym = lookup_symbol(acc, length);
+      const uint16_t sym = decode_long_symbol(acc, length);
       if (sym == kEos) return HuffmanStatus::kInvalid;
       *o++ = static_cast<char>(sym);
       acc <<= length;
       bits -= length;
     }
   }
-  // Input exhausted: the bits below  in  are zero. Decode what is complete.
+  // Input exhausted: the bits below `bits` in `acc` are zero. Decode what is complete: a
+  // table entry is usable when the codes it consumes lie within the real bits.
   while (bits > 0) {
+    const uint32_t e = kTables.fast[acc >> (64 - kFastBits)];
+    if (FastEntry::count(e) != 0) {
+      if (FastEntry::total_length(e) <= bits) {
+        o[0] = static_cast<char>(e);
+        o[1] = static_cast<char>(e >> 8);
+        o += FastEntry::count(e);
+        acc <<= FastEntry::total_length(e);
+        bits -= FastEntry::total_length(e);
+        continue;
+      }
+      const unsigned length = FastEntry::first_length(e);
+      if (length > bits) break;
+      *o++ = static_cast<char>(e);
+      acc <<= length;
+      bits -= length;
+      continue;
+    }
     unsigned length;
-    const uint16_t sym = lookup_symbol(acc, length);
+    const uint16_t sym = decode_long_symbol(acc, length);
     if (length > bits) break;
     if (sym == kEos) return HuffmanStatus::kInvalid;
     *o++ = static_cast<char>(sym);
