@@ -63,7 +63,12 @@ struct FrameHeader {
   friend bool operator==(const FrameHeader&, const FrameHeader&) = default;
 };
 
-FrameHeader decode_frame_header(const uint8_t* p) noexcept;
+inline FrameHeader decode_frame_header(const uint8_t* p) noexcept {
+  return FrameHeader{
+      (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2], p[3], p[4],
+      ((uint32_t{p[5]} << 24) | (uint32_t{p[6]} << 16) | (uint32_t{p[7]} << 8) | p[8]) &
+          kMaxStreamId};
+}
 void encode_frame_header(const FrameHeader& h, uint8_t* out) noexcept;
 
 // Checks everything that the 9-byte header alone decides (size limit, stream association,

@@ -10,6 +10,10 @@ FrameError parse_frame(const FrameHeader& h, Bytes payload, Frame& out) noexcept
   if (payload.size() != h.length)
     return FrameError::connection(FrameErrorKind::kBadLength, ErrorCode::kFrameSizeError);
   if (FrameError e = check_frame_header(h, kLargestMaxFrameSize)) return e;
+  return detail::parse_checked(h, payload, out);
+}
+
+FrameError detail::parse_checked(const FrameHeader& h, Bytes payload, Frame& out) noexcept {
   switch (static_cast<FrameType>(h.type)) {
     case FrameType::kData:
       return detail::parse_data(h, payload, out);

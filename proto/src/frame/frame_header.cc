@@ -3,10 +3,6 @@
 
 namespace h2::frame {
 
-FrameHeader decode_frame_header(const uint8_t* p) noexcept {
-  return FrameHeader{wire::read24(p), p[3], p[4], wire::read31(p + 5)};
-}
-
 void encode_frame_header(const FrameHeader& h, uint8_t* out) noexcept {
   out[0] = static_cast<uint8_t>(h.length >> 16);
   out[1] = static_cast<uint8_t>(h.length >> 8);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "frame/parsers.h"
 #include "frame/wire.h"
 
 namespace h2::frame {
@@ -143,7 +144,7 @@ Reader::Result Reader::on_header(Bytes& input) {
 Reader::Result Reader::parse_buffered(Bytes payload) {
   Result r;
   r.header = current_;
-  if (FrameError e = parse_frame(current_, payload, r.frame)) {
+  if (FrameError e = detail::parse_checked(current_, payload, r.frame)) {
     if (!e.stream_level) return fail(e);
     r.status = Status::kStreamError;
     r.error = e;

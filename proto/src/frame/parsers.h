@@ -6,6 +6,10 @@
 
 namespace h2::frame::detail {
 
+// parse_frame without the header checks, for callers that already ran check_frame_header
+// and pass a payload of exactly h.length bytes (the Reader).
+FrameError parse_checked(const FrameHeader& h, Bytes payload, Frame& out) noexcept;
+
 FrameError parse_data(const FrameHeader& h, Bytes payload, Frame& out) noexcept;
 FrameError parse_headers(const FrameHeader& h, Bytes payload, Frame& out) noexcept;
 FrameError parse_push_promise(const FrameHeader& h, Bytes payload, Frame& out) noexcept;
