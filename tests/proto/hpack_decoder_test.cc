@@ -197,6 +197,42 @@ TEST(HpackDecoder, ViewsSurviveEvictionLaterInTheBlock) {
   EXPECT_EQ(decoder.table_entries(), 1u);
 }
 
+std::vector<uint8_t> literal_with_indexing(const std::string& name, const std::string& value) {
+  // Built with push_back: g++ 12 reports false -Warray-bounds on vector::insert here.
+  std::vector<uint8_t> out;
+  out.push_back(0x40);
+  out.push_back(static_cast<uint8_t>(name.size()));
+  for (char c : name) out.push_back(static_cast<uint8_t>(c));
+  out.push_back(static_cast<uint8_t>(value.size()));
+  for (char c : value) out.push_back(static_cast<uint8_t>(c));
+  return out;
+}
+
+TEST(HpackDecoder, IndexedViewsSurviveTableStorageMovingInTheBlock) {
+  // Indexed fields view the table's bytes; inserting many entries in the same block compacts
+  // and regrows that storage. Every earlier field must still read the same.
+  Decoder decoder;
+  std::vector<HeaderField> out;
+  const std::vector<uint8_t> first = literal_with_indexing("k0", std::string(100, 'A'));
+  ASSERT_FALSE(decoder.decode(first, out));
+  std::vector<uint8_t> block{0xbe};  // k0
+  testing::OwnedHeaders expected{{"k0", std::string(100, 'A')}};
+  for (int i = 1; i <= 120; ++i) {
+    std::string name(1, 'k');  // not "k" + ...: g++ 12 false -Wrestrict
+    name += std::to_string(i);
+    const std::string value(100, static_cast<char>('A' + i % 26));
+    const std::vector<uint8_t> lit = literal_with_indexing(name, value);
+    for (uint8_t b : lit) block.push_back(b);
+    expected.emplace_back(name, value);
+    if (i % 3 == 0) {
+      block.push_back(0xbe);  // the entry just added
+      expected.emplace_back(name, value);
+    }
+  }
+  ASSERT_FALSE(decoder.decode(block, out));
+  EXPECT_EQ(testing::own(out), expected);
+}
+
 TEST(HpackDecoder, EntryLargerThanTableEmptiesIt) {
   Decoder decoder;
   std::vector<HeaderField> out;

@@ -137,6 +137,32 @@ TEST(HpackHuffman, RandomPrintableStringsRoundTrip) {
   }
 }
 
+TEST(HpackHuffman, BytesReadablePastTheStringAreIgnored) {
+  // Inside a header block the decoder may load past the string; what follows must not leak
+  // into the result nor hide bad padding.
+  std::mt19937 rng(99);
+  std::uniform_int_distribution<int> length(0, 40);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s(static_cast<size_t>(length(rng)), '\0');
+    for (char& c : s) c = static_cast<char>(byte(rng));
+    std::vector<uint8_t> encoded(huffman_encoded_size(s));
+    huffman_encode(s, encoded.data());
+    const size_t size = encoded.size();
+    for (int k = 0; k < 8; ++k) encoded.push_back(static_cast<uint8_t>(byte(rng)));
+    std::string buf(huffman_max_decoded_size(size), '\0');
+    size_t n = 0;
+    ASSERT_EQ(huffman_decode(encoded.data(), size, encoded.size(), buf.data(), n),
+              HuffmanStatus::kOk);
+    ASSERT_EQ(std::string_view(buf.data(), n), s);
+  }
+  // "a" + 000 padding followed by ones: still bad padding.
+  const std::vector<uint8_t> bad{0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  std::string buf(8, '\0');
+  size_t n = 0;
+  EXPECT_EQ(huffman_decode(bad.data(), 1, bad.size(), buf.data(), n), HuffmanStatus::kBadPadding);
+}
+
 TEST(HpackHuffman, EverySingleByteRoundTrips) {
   for (int b = 0; b < 256; ++b) {
     const std::string s(1, static_cast<char>(b));

@@ -19,7 +19,8 @@ struct Decoder::Impl {
   // size update to at most `required_max`, the smallest limit set since (§4.2).
   bool update_required = false;
   uint32_t required_max = UINT32_MAX;
-  // Huffman-decoded strings and copies of dynamic entries of the current block.
+  // Huffman-decoded strings of the current block, names of literals taken from dynamic
+  // entries, and dynamic entries whose table bytes had to move during the block.
   detail::Arena arena;
 };
 
@@ -62,7 +63,7 @@ class BlockReader {
     const size_t reserved = detail::huffman_max_decoded_size(length);
     char* dst = arena_.allocate(reserved);
     size_t decoded = 0;
-    switch (detail::huffman_decode(p_, length, dst, decoded)) {
+    switch (detail::huffman_decode(p_, length, static_cast<size_t>(end_ - p_), dst, decoded)) {
       case detail::HuffmanStatus::kOk:
         break;
       case detail::HuffmanStatus::kInvalid:
@@ -88,6 +89,20 @@ std::string_view copy_to_arena(detail::Arena& arena, std::string_view s) {
   char* dst = arena.allocate(s.size());
   std::memcpy(dst, s.data(), s.size());
   return {dst, s.size()};
+}
+
+// Adds a literal to the table (§6.2.1). Fields decoded so far may view table bytes; if this
+// insertion compacts or regrows the storage (rare: about once per half-buffer of inserted
+// bytes), they are copied to the arena first.
+void insert_field(detail::DynamicTable& table, detail::Arena& arena, std::string_view name,
+                  std::string_view value, std::vector<HeaderField>& out) {
+  if (table.insert_relocates(name.size() + value.size())) {
+    for (HeaderField& f : out) {
+      if (table.owns(f.name.data())) f.name = copy_to_arena(arena, f.name);
+      if (table.owns(f.value.data())) f.value = copy_to_arena(arena, f.value);
+    }
+  }
+  table.insert(name, value);
 }
 
 }  // namespace
@@ -167,18 +182,13 @@ DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
       }
       if (index - static_size > s.table.entries()) return fail(DecodeErrorKind::kInvalidIndex);
       const detail::TableEntry entry = s.table.at(index - static_size);
-      // Checked before copying so a block that repeats a large entry (HPACK bomb) costs no
-      // more than the limit.
+      // Checked first so a block that repeats a large entry (HPACK bomb) costs no more than
+      // the limit.
       list_size += detail::entry_size(entry.name.size(), entry.value.size());
       if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-      // Copied: a later literal of this block may evict the entry and reuse its bytes.
-      char* dst = s.arena.allocate(entry.name.size() + entry.value.size());
-      if (!entry.name.empty()) std::memcpy(dst, entry.name.data(), entry.name.size());
-      if (!entry.value.empty()) {
-        std::memcpy(dst + entry.name.size(), entry.value.data(), entry.value.size());
-      }
-      out.push_back(
-          {{dst, entry.name.size()}, {dst + entry.name.size(), entry.value.size()}, false});
+      // A view into the table: eviction leaves bytes in place, and before an insertion that
+      // would move them, the views are copied to the arena (see insert_field).
+      out.push_back({entry.name, entry.value, false});
       continue;
     }
 
@@ -215,7 +225,7 @@ DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
     if (DecodeErrorKind e = in.read_string(value); e != DecodeErrorKind::kNone) return fail(e);
     list_size += detail::entry_size(name.size(), value.size());
     if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-    if (indexing) s.table.insert(name, value);
+    if (indexing) insert_field(s.table, s.arena, name, value, out);
     out.push_back({name, value, never_indexed});
   }
   return {};

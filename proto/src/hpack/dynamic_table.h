@@ -49,6 +49,17 @@ class DynamicTable {
   // 1 <= index <= entries().
   TableEntry at(size_t index) const noexcept { return by_seq(next_seq_ - index); }
 
+  // Whether inserting `n` name+value bytes would move or free entry bytes (compaction or
+  // growth). Otherwise entry bytes, evicted or not, stay where they are: new entries are
+  // written after them, so views handed out earlier remain valid.
+  bool insert_relocates(size_t n) const noexcept {
+    return write_pos_ - bytes_base_ + n > bytes_size_;
+  }
+  // Whether `p` points into the entry storage.
+  bool owns(const char* p) const noexcept {
+    return bytes_ != nullptr && p >= bytes_.get() && p < bytes_.get() + bytes_size_;
+  }
+
   // Sequence numbers: every inserted entry gets the next one (starting at 1); the live ones
   // are [oldest_seq(), next_seq()). Encoders key their indexes by them so eviction is O(1).
   uint64_t oldest_seq() const noexcept { return oldest_seq_; }

@@ -1,5 +1,6 @@
 #include "hpack/huffman.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -219,10 +220,11 @@ uint8_t* huffman_encode(std::string_view s, uint8_t* out) noexcept {
   return out;
 }
 
-HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, char* out,
+HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, size_t readable_size, char* out,
                              size_t& out_size) noexcept {
   const uint8_t* p = in;
   const uint8_t* const end = in + in_size;
+  const uint8_t* const readable_end = in + readable_size;
   char* o = out;
   // The top `bits` bits of `acc` are unread input; below them sit either zeros or copies of
   // the input that follows (reloading ORs in the same bits again), never anything else.
@@ -234,6 +236,14 @@ HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, char* out,
       acc |= load_be64(p) >> bits;
       p += take;
       bits += take * 8;
+    } else if (readable_end - p >= 8 && p != end) {
+      // Short tail of the string but the buffer goes on (a header block): one wide load, with
+      // the bits past the string cleared so the tail logic below sees zeros there.
+      const unsigned take = std::min<unsigned>((63 - bits) >> 3, static_cast<unsigned>(end - p));
+      bits += take * 8;
+      acc |= (load_be64(p) >> (bits - take * 8)) & (~uint64_t{0} << (64 - bits));
+      p += take;
+      if (p == end) break;
     } else {
       while (bits <= 56 && p != end) {
         acc |= static_cast<uint64_t>(*p++) << (56 - bits);

@@ -24,7 +24,14 @@ enum class HuffmanStatus : uint8_t { kOk, kInvalid, kBadPadding };
 // Decodes `in` into `out` (at least huffman_max_decoded_size(in.size()) bytes). On success
 // `out_size` is the decoded length. EOS inside the string is kInvalid; a trailing partial code
 // longer than 7 bits or not made of ones is kBadPadding (§5.2).
-HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, char* out,
+// `readable_size` (>= in_size) is how many bytes from `in` may be read: decoding a string
+// inside a larger buffer may load a few bytes past its end (never using them) to stay on the
+// 8-bytes-per-load path.
+HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, size_t readable_size, char* out,
                              size_t& out_size) noexcept;
+inline HuffmanStatus huffman_decode(const uint8_t* in, size_t in_size, char* out,
+                                    size_t& out_size) noexcept {
+  return huffman_decode(in, in_size, in_size, out, out_size);
+}
 
 }  // namespace h2::hpack::detail
