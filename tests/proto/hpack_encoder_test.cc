@@ -72,6 +72,18 @@ TEST(HpackPythonEncoder, EmitsEverySizeChangeInOrder) {
   EXPECT_EQ(encode_hex(encoder, {{":method", "GET", false}}), "82");
 }
 
+TEST(HpackPythonEncoder, SameSizeCallAfterAChangeHoldsTheChangesBack) {
+  // python-hpack emits its recorded changes only if the *last* size assignment changed the
+  // size; they wait for the next change and then all go out (checked against python3-hpack).
+  Encoder encoder(EncoderStrategy::kPythonHpack);
+  encoder.set_max_table_size(100);
+  encoder.set_max_table_size(4096);
+  encoder.set_max_table_size(4096);
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", false}}), "82");
+  encoder.set_max_table_size(200);
+  EXPECT_EQ(encode_hex(encoder, {{":method", "GET", false}}), "3f453fe11f3fa90182");
+}
+
 // ---- kDefault -----------------------------------------------------------------------------
 
 TEST(HpackDefaultEncoder, HuffmanOnlyWhenShorter) {

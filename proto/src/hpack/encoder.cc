@@ -89,7 +89,10 @@ struct Encoder::Impl {
 
   // Size updates owed to the peer (§4.2, §6.3).
   std::vector<uint32_t> python_size_changes;  // kPythonHpack: every change, in order
-  bool size_changed = false;                  // kDefault: minimum and final size
+  // kPythonHpack: whether the *last* set_max_table_size changed the size. python-hpack only
+  // emits its recorded changes when this is true, so a later same-size call holds them back.
+  bool python_resized = false;
+  bool size_changed = false;  // kDefault: minimum and final size
   uint32_t smallest_size = UINT32_MAX;
 
   uint64_t find_field(std::string_view name, std::string_view value, uint32_t hash) const {
@@ -157,7 +160,8 @@ struct Encoder::Impl {
 
 void Encoder::Impl::write_size_updates(ByteBuffer& out) {
   if (strategy == EncoderStrategy::kPythonHpack) {
-    if (python_size_changes.empty()) return;
+    if (!python_resized) return;
+    python_resized = false;
     uint8_t* const start = out.extend(python_size_changes.size() * kMaxIntegerBytes);
     uint8_t* p = start;
     for (uint32_t size : python_size_changes) p = encode_integer(p, 0x20, 5, size);
@@ -297,6 +301,7 @@ EncoderStrategy Encoder::strategy() const noexcept {
 
 void Encoder::set_max_table_size(uint32_t size) {
   Impl& s = *impl_;
+  if (s.strategy == EncoderStrategy::kPythonHpack) s.python_resized = size != s.table.capacity();
   if (size == s.table.capacity()) return;
   s.table.set_capacity(size);
   if (s.strategy == EncoderStrategy::kPythonHpack) {
