@@ -30,6 +30,7 @@
 
 #include "h2/byte_buffer.h"
 #include "h2/hpack.h"
+#include "ratio_reporter.h"
 
 #ifndef H2_BENCH_SHARED_DIR
 #define H2_BENCH_SHARED_DIR "../shared"
@@ -424,78 +425,6 @@ BENCHMARK(BM_Encode_nghttp2);
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-// Prints like the console reporter and keeps each benchmark's counters (the mean when run with
-// repetitions) for the ratio summary.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  using ConsoleReporter::ConsoleReporter;
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      bool is_mean = run.run_type == Run::RT_Aggregate && run.aggregate_name == "mean";
-      if (run.run_type == Run::RT_Aggregate && !is_mean) continue;
-      Result& result = results_[run.run_name.str()];
-      if (result.from_mean && !is_mean) continue;
-      result.from_mean = is_mean;
-      for (const auto& [name, counter] : run.counters) result.counters[name] = counter.value;
-    }
-  }
-
-  void print_ratios(std::ostream& os) const {
-    os << "\nRatios (x = h2 / nghttp2: above 1 is better for rates, worse for time and size)\n";
-    bool any = false;
-    auto line = [&](std::string_view label, const char* ours, const char* theirs,
-                    const char* counter, double scale, std::string_view unit, bool percent) {
-      std::optional<double> a = value(ours, counter);
-      std::optional<double> b = value(theirs, counter);
-      if (!a || !b || *b == 0) return;
-      any = true;
-      char buf[200];
-      if (percent) {
-        std::snprintf(buf, sizeof buf, "  %-30s h2 %12.0f %s  nghttp2 %12.0f %s  %+.1f%%\n",
-                      std::string(label).c_str(), *a * scale, std::string(unit).c_str(), *b * scale,
-                      std::string(unit).c_str(), (*a / *b - 1) * 100);
-      } else {
-        std::snprintf(buf, sizeof buf, "  %-30s h2 %12.2f %s  nghttp2 %12.2f %s  x%.2f\n",
-                      std::string(label).c_str(), *a * scale, std::string(unit).c_str(), *b * scale,
-                      std::string(unit).c_str(), *a / *b);
-      }
-      os << buf;
-    };
-    line("decode throughput", "BM_Decode_h2", "BM_Decode_nghttp2", "bytes_per_second", 1e-6, "MB/s",
-         false);
-    line("decode time per header", "BM_Decode_h2", "BM_Decode_nghttp2", "time/header", 1e9, "ns",
-         false);
-    line("encode kDefault headers/s", "BM_Encode_h2/default", "BM_Encode_nghttp2",
-         "items_per_second", 1e-6, "M/s", false);
-    line("encode kPythonHpack headers/s", "BM_Encode_h2/python", "BM_Encode_nghttp2",
-         "items_per_second", 1e-6, "M/s", false);
-    line("encoded size kDefault", "BM_Encode_h2/default", "BM_Encode_nghttp2", "encoded_bytes", 1,
-         "B", true);
-    line("encoded size kPythonHpack", "BM_Encode_h2/python", "BM_Encode_nghttp2", "encoded_bytes",
-         1, "B", true);
-    if (!any) os << "  (no complete h2/nghttp2 pair ran)\n";
-  }
-
- private:
-  struct Result {
-    bool from_mean = false;
-    std::map<std::string, double> counters;
-  };
-
-  std::optional<double> value(const std::string& benchmark, const std::string& counter) const {
-    auto run = results_.find(benchmark);
-    if (run == results_.end()) return std::nullopt;
-    auto it = run->second.counters.find(counter);
-    if (it == run->second.counters.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::map<std::string, Result> results_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -516,7 +445,18 @@ int main(int argc, char** argv) {
             << " raw stories (" << c.raw_headers << " headers)\n";
   if (!sanity_check()) return 1;
 
-  RatioReporter reporter(benchmark::ConsoleReporter::OO_Tabular);
+  h2bench::RatioReporter reporter(
+      "h2", "nghttp2",
+      {{"decode throughput", "BM_Decode_h2", "BM_Decode_nghttp2", "bytes_per_second", 1e-6, "MB/s"},
+       {"decode time per header", "BM_Decode_h2", "BM_Decode_nghttp2", "time/header", 1e9, "ns"},
+       {"encode kDefault headers/s", "BM_Encode_h2/default", "BM_Encode_nghttp2",
+        "items_per_second", 1e-6, "M/s"},
+       {"encode kPythonHpack headers/s", "BM_Encode_h2/python", "BM_Encode_nghttp2",
+        "items_per_second", 1e-6, "M/s"},
+       {"encoded size kDefault", "BM_Encode_h2/default", "BM_Encode_nghttp2", "encoded_bytes", 1,
+        "B", true},
+       {"encoded size kPythonHpack", "BM_Encode_h2/python", "BM_Encode_nghttp2", "encoded_bytes", 1,
+        "B", true}});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios(std::cout);
   benchmark::Shutdown();
