@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "h2/hpack.h"
-#include "hpack/arena.h"
+#include "h2/arena.h"
 #include "hpack/dynamic_table.h"
 #include "hpack/huffman.h"
 #include "hpack/integer.h"
@@ -21,7 +21,7 @@ struct Decoder::Impl {
   uint32_t required_max = UINT32_MAX;
   // Huffman-decoded strings of the current block, names of literals taken from dynamic
   // entries, and dynamic entries whose table bytes had to move during the block.
-  detail::Arena arena;
+  Arena arena;
 };
 
 namespace {
@@ -36,7 +36,7 @@ DecodeErrorKind integer_error(IntegerStatus status) noexcept {
 // One pass over one block. Keeps the cursor so errors can report their offset.
 class BlockReader {
  public:
-  BlockReader(Bytes block, detail::Arena& arena) noexcept
+  BlockReader(Bytes block, Arena& arena) noexcept
       : begin_(block.data()), p_(block.data()), end_(block.data() + block.size()), arena_(arena) {}
 
   bool done() const noexcept { return p_ == end_; }
@@ -81,10 +81,10 @@ class BlockReader {
   const uint8_t* begin_;
   const uint8_t* p_;
   const uint8_t* end_;
-  detail::Arena& arena_;
+  Arena& arena_;
 };
 
-std::string_view copy_to_arena(detail::Arena& arena, std::string_view s) {
+std::string_view copy_to_arena(Arena& arena, std::string_view s) {
   if (s.empty()) return {};
   char* dst = arena.allocate(s.size());
   std::memcpy(dst, s.data(), s.size());
@@ -94,7 +94,7 @@ std::string_view copy_to_arena(detail::Arena& arena, std::string_view s) {
 // Adds a literal to the table (§6.2.1). Fields decoded so far may view table bytes; if this
 // insertion compacts or regrows the storage (rare: about once per half-buffer of inserted
 // bytes), they are copied to the arena first.
-void insert_field(detail::DynamicTable& table, detail::Arena& arena, std::string_view name,
+void insert_field(detail::DynamicTable& table, Arena& arena, std::string_view name,
                   std::string_view value, std::vector<HeaderField>& out) {
   if (table.insert_relocates(name.size() + value.size())) {
     for (HeaderField& f : out) {

@@ -1,4 +1,5 @@
-// Scratch memory for decoded strings, reused block after block.
+// Scratch memory for strings (decoded header fields, normalized outbound headers), reused
+// batch after batch.
 //
 // Strings are carved from a list of chunks that are kept across reset(): views handed out stay
 // valid until the next reset() (a chunk never moves), and once the chunks are big enough for
@@ -6,10 +7,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <string_view>
 #include <vector>
 
-namespace h2::hpack::detail {
+namespace h2 {
 
 class Arena {
  public:
@@ -26,6 +29,13 @@ class Arena {
   void unallocate(size_t n) noexcept {
     cursor_ -= n;
     available_ += n;
+  }
+  // Copies `s` into the arena.
+  std::string_view copy(std::string_view s) {
+    if (s.empty()) return {};
+    char* p = allocate(s.size());
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
   }
   void reset() noexcept {
     current_ = 0;
@@ -51,4 +61,4 @@ class Arena {
   size_t available_ = 0;
 };
 
-}  // namespace h2::hpack::detail
+}  // namespace h2

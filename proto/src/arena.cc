@@ -1,8 +1,8 @@
-#include "hpack/arena.h"
+#include "h2/arena.h"
 
 #include <algorithm>
 
-namespace h2::hpack::detail {
+namespace h2 {
 
 void Arena::next_chunk(size_t n) {
   // Reuse the following chunks first; a chunk too small for `n` is skipped for this block.
@@ -22,4 +22,4 @@ void Arena::next_chunk(size_t n) {
   available_ = size;
 }
 
-}  // namespace h2::hpack::detail
+}  // namespace h2

@@ -1,0 +1,61 @@
+// H2Configuration: the options of h2's config (BEHAVIOUR.md §1.1) plus the limits h2 lacks
+// (§2.17), each on by default with safe values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "h2/hpack.h"
+
+namespace h2 {
+
+// h2's `logger`: debug and trace lines. Must not block. Empty functions = no logging (h2's
+// DummyLogger); spdlog can back it (engine/).
+struct Logger {
+  std::function<void(std::string_view)> debug;
+  std::function<void(std::string_view)> trace;
+};
+
+// How received header names/values are surfaced (h2: header_encoding None vs "utf-8").
+enum class HeaderEncoding : uint8_t {
+  kBytes,  // as received
+  kUtf8,   // validated as UTF-8; invalid input is a PROTOCOL_ERROR (h2 raises a decode error)
+};
+
+// Denial-of-service limits (issue 3 point 6). Exceeding one ends the connection with
+// GOAWAY(ENHANCE_YOUR_CALM) and a DenialOfServiceError. 0 disables a limit.
+struct Limits {
+  // Rapid reset (CVE-2023-44487): streams the peer resets before we answered, as a token
+  // bucket (nghttp2: burst 1000, refill 33 per second).
+  uint32_t rapid_reset_burst = 1000;
+  uint32_t rapid_reset_per_second = 33;
+  // CONTINUATION flood: frames and bytes per header block.
+  uint32_t max_continuation_frames = 64;  // the block's frames, HEADERS included (h2: 64)
+  size_t max_header_block_bytes = 256 * 1024;
+  // Queued automatic ACKs (PING, SETTINGS) not yet drained by data_to_send (nghttp2: 1000).
+  uint32_t max_queued_ping_acks = 1000;
+  uint32_t max_queued_settings_acks = 1000;
+  // Empty frames: DATA without payload and without END_STREAM, HEADERS with an empty block.
+  uint32_t max_empty_frames = 1000;
+  // PRIORITY frames per connection before the limit trips (refilled per response sent).
+  uint32_t max_priority_frames = 10000;
+  // Unsent output backlog in bytes (the application stopped draining data_to_send).
+  size_t max_outbound_buffer = 16 * 1024 * 1024;
+};
+
+struct H2Configuration {
+  bool client_side = true;
+  HeaderEncoding header_encoding = HeaderEncoding::kBytes;
+  bool validate_outbound_headers = true;
+  bool normalize_outbound_headers = true;
+  bool split_outbound_cookies = false;
+  bool validate_inbound_headers = true;
+  bool normalize_inbound_headers = true;
+  hpack::EncoderStrategy encoder_strategy = hpack::EncoderStrategy::kDefault;
+  Logger logger;
+  Limits limits;
+};
+
+}  // namespace h2

@@ -1,0 +1,90 @@
+// HTTP/2 settings with h2's acknowledgement semantics (BEHAVIOUR.md §1.5).
+//
+// Per setting a queue of values: the head is the current value, later entries are pending
+// (sent to the peer, not yet acknowledged). Reading returns the current value; set() appends a
+// pending value after validation; acknowledge() pops one level for every setting that has a
+// pending value and reports what changed.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "h2/frame.h"
+
+namespace h2 {
+
+// SETTINGS identifiers (RFC 9113 §6.5.2, RFC 8441 §3). Unknown codes are plain uint16_t.
+enum class SettingCode : uint16_t {
+  kHeaderTableSize = frame::setting_id::kHeaderTableSize,
+  kEnablePush = frame::setting_id::kEnablePush,
+  kMaxConcurrentStreams = frame::setting_id::kMaxConcurrentStreams,
+  kInitialWindowSize = frame::setting_id::kInitialWindowSize,
+  kMaxFrameSize = frame::setting_id::kMaxFrameSize,
+  kMaxHeaderListSize = frame::setting_id::kMaxHeaderListSize,
+  kEnableConnectProtocol = frame::setting_id::kEnableConnectProtocol,
+};
+
+struct ChangedSetting {
+  uint16_t setting = 0;
+  std::optional<uint32_t> original_value;  // nullopt when the setting had no current value
+  uint32_t new_value = 0;
+  friend bool operator==(const ChangedSetting&, const ChangedSetting&) = default;
+};
+
+// In the order the settings were first set (h2 returns a dict keyed by code).
+using ChangedSettings = std::vector<ChangedSetting>;
+
+class Settings {
+ public:
+  // "Unbounded" value reported for MAX_CONCURRENT_STREAMS when it was never set (h2: 2**32+1).
+  static constexpr uint64_t kUnboundedConcurrentStreams = (uint64_t{1} << 32) + 1;
+
+  // Defaults of both roles: HEADER_TABLE_SIZE 4096, ENABLE_PUSH 1 (client) / 0 (server),
+  // INITIAL_WINDOW_SIZE 65535, MAX_FRAME_SIZE 16384, ENABLE_CONNECT_PROTOCOL 0. `initial`
+  // values become current at once (validated; throws InvalidSettingsValueError).
+  explicit Settings(bool client = true,
+                    std::initializer_list<std::pair<uint16_t, int64_t>> initial = {});
+
+  // Current value, or nullopt if the setting has none (never set, or set but not acked).
+  std::optional<uint32_t> get(uint16_t code) const noexcept;
+  // Current value; throws std::out_of_range (h2's KeyError) when there is none.
+  uint32_t at(uint16_t code) const;
+  bool contains(uint16_t code) const noexcept;  // has a current value
+  size_t size() const noexcept;                 // settings with a current value
+  void erase(uint16_t code) noexcept;           // drops current and pending values
+
+  // Validates (RFC 9113 §6.5.2 rules, see frame::check_setting_value; MAX_HEADER_LIST_SIZE
+  // must be >= 0; values must fit 32 bits) and queues a pending value. A rejected value
+  // throws InvalidSettingsValueError with the rule's code and leaves nothing pending.
+  void set(uint16_t code, int64_t value);
+  // Pending values become current, one level per setting; returns what changed.
+  ChangedSettings acknowledge();
+  bool has_pending() const noexcept;
+
+  // Every setting with a current value, in first-set order (for initiate_connection).
+  std::vector<frame::Setting> current() const;
+
+  // Typed views of the current values.
+  uint32_t header_table_size() const noexcept;
+  bool enable_push() const noexcept;
+  uint32_t initial_window_size() const noexcept;
+  uint32_t max_frame_size() const noexcept;
+  uint64_t max_concurrent_streams() const noexcept;  // kUnboundedConcurrentStreams if unset
+  std::optional<uint32_t> max_header_list_size() const noexcept;
+  bool enable_connect_protocol() const noexcept;
+
+ private:
+  struct Entry {
+    uint16_t code;
+    std::vector<uint32_t> values;  // [0] current (if has_current), then pending
+    bool has_current;
+  };
+  const Entry* find(uint16_t code) const noexcept;
+  Entry* find(uint16_t code) noexcept;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace h2
