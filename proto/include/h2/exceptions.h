@@ -55,11 +55,11 @@ class FlowControlError : public ProtocolError {
 
 class StreamIDTooLowError : public ProtocolError {
  public:
-  StreamIDTooLowError(uint32_t stream_id, uint32_t max_stream_id)
-      : ProtocolError("StreamIDTooLowError: " + std::to_string(stream_id) + " is lower than " +
-                      std::to_string(max_stream_id)),
-        stream_id(stream_id),
-        max_stream_id(max_stream_id) {}
+  StreamIDTooLowError(uint32_t id, uint32_t max_id)
+      : ProtocolError("StreamIDTooLowError: " + std::to_string(id) + " is lower than " +
+                      std::to_string(max_id)),
+        stream_id(id),
+        max_stream_id(max_id) {}
   uint32_t stream_id;
   uint32_t max_stream_id;
 };
@@ -71,16 +71,22 @@ class NoAvailableStreamIDError : public ProtocolError {
 
 class NoSuchStreamError : public ProtocolError {
  public:
-  explicit NoSuchStreamError(uint32_t stream_id, ErrorCode code = ErrorCode::kProtocolError)
-      : ProtocolError("NoSuchStreamError: stream " + std::to_string(stream_id), code),
-        stream_id(stream_id) {}
+  explicit NoSuchStreamError(uint32_t id, ErrorCode code = ErrorCode::kProtocolError)
+      : ProtocolError("NoSuchStreamError: stream " + std::to_string(id), code), stream_id(id) {}
   uint32_t stream_id;
 };
 
 class StreamClosedError : public NoSuchStreamError {
  public:
-  explicit StreamClosedError(uint32_t stream_id)
-      : NoSuchStreamError(stream_id, ErrorCode::kStreamClosed) {}
+  explicit StreamClosedError(uint32_t id, bool reset_required = false)
+      : NoSuchStreamError(id, ErrorCode::kStreamClosed), reset_required_(reset_required) {}
+  // Set when the stream machine closed the stream because of a peer's stream error: the
+  // connection answers RST_STREAM(STREAM_CLOSED) and reports StreamReset(remote_reset=false)
+  // (h2 carries that event inside the exception).
+  bool reset_required() const noexcept { return reset_required_; }
+
+ private:
+  bool reset_required_;
 };
 
 class InvalidSettingsValueError : public ProtocolError {
