@@ -1,0 +1,179 @@
+// h2::Settings: per-setting value queues with h2's acknowledgement semantics (BEHAVIOUR.md §1.5).
+#include "h2/settings.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "h2/exceptions.h"
+
+namespace h2 {
+namespace {
+
+namespace id = frame::setting_id;
+
+constexpr int64_t kMaxWindow = 0x7fffffff;  // RFC 9113 §6.5.2: 2^31-1
+constexpr int64_t kMaxUint32 = 0xffffffff;
+
+// h2's _validate_setting, plus the rule that every value must fit the 32-bit wire field (h2
+// accepts any Python int for the unchecked settings; a C++ value has to be representable).
+// INITIAL_WINDOW_SIZE is checked first so that every bad value of it is a FLOW_CONTROL_ERROR.
+ErrorCode validate(uint16_t code, int64_t value) noexcept {
+  switch (code) {
+    case id::kEnablePush:
+    case id::kEnableConnectProtocol:  // RFC 8441 §3
+      return value == 0 || value == 1 ? ErrorCode::kNoError : ErrorCode::kProtocolError;
+    case id::kInitialWindowSize:
+      return value >= 0 && value <= kMaxWindow ? ErrorCode::kNoError : ErrorCode::kFlowControlError;
+    case id::kMaxFrameSize:
+      return value >= frame::kDefaultMaxFrameSize && value <= frame::kLargestMaxFrameSize
+                 ? ErrorCode::kNoError
+                 : ErrorCode::kProtocolError;
+    default:  // MAX_HEADER_LIST_SIZE (>= 0), HEADER_TABLE_SIZE, MAX_CONCURRENT_STREAMS, unknown
+      return value >= 0 && value <= kMaxUint32 ? ErrorCode::kNoError : ErrorCode::kProtocolError;
+  }
+}
+
+uint32_t checked(uint16_t code, int64_t value) {
+  if (ErrorCode error = validate(code, value); error != ErrorCode::kNoError) {
+    throw InvalidSettingsValueError(
+        "Setting " + std::to_string(code) + " has invalid value " + std::to_string(value), error);
+  }
+  return static_cast<uint32_t>(value);
+}
+
+}  // namespace
+
+Settings::Settings(bool client, std::initializer_list<std::pair<uint16_t, int64_t>> initial) {
+  entries_.reserve(5 + initial.size());
+  const std::pair<uint16_t, uint32_t> defaults[] = {
+      {id::kHeaderTableSize, 4096},    {id::kEnablePush, client ? 1 : 0},
+      {id::kInitialWindowSize, 65535}, {id::kMaxFrameSize, frame::kDefaultMaxFrameSize},
+      {id::kEnableConnectProtocol, 0},
+  };
+  for (const auto& [code, value] : defaults) entries_.push_back(Entry{code, {value}, true});
+  // Like h2's `self._settings[key] = deque([value])`: a known key keeps its place, a new one
+  // goes last, and a repeated key keeps the last value.
+  for (const auto& [code, value] : initial) {
+    const uint32_t v = checked(code, value);
+    if (Entry* e = find(code)) {
+      e->values.assign(1, v);
+      e->has_current = true;
+    } else {
+      entries_.push_back(Entry{code, {v}, true});
+    }
+  }
+}
+
+const Settings::Entry* Settings::find(uint16_t code) const noexcept {
+  for (const Entry& e : entries_) {
+    if (e.code == code) return &e;
+  }
+  return nullptr;
+}
+
+Settings::Entry* Settings::find(uint16_t code) noexcept {
+  return const_cast<Entry*>(std::as_const(*this).find(code));
+}
+
+std::optional<uint32_t> Settings::get(uint16_t code) const noexcept {
+  const Entry* e = find(code);
+  if (e == nullptr || !e->has_current) return std::nullopt;
+  return e->values.front();
+}
+
+uint32_t Settings::at(uint16_t code) const {
+  if (std::optional<uint32_t> v = get(code)) return *v;
+  throw std::out_of_range("setting " + std::to_string(code) + " has no current value");
+}
+
+bool Settings::contains(uint16_t code) const noexcept {
+  return get(code).has_value();
+}
+
+size_t Settings::size() const noexcept {
+  size_t n = 0;
+  for (const Entry& e : entries_) n += e.has_current ? 1 : 0;
+  return n;
+}
+
+void Settings::erase(uint16_t code) noexcept {
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->code == code) {
+      entries_.erase(it);
+      return;
+    }
+  }
+}
+
+void Settings::set(uint16_t code, int64_t value) {
+  const uint32_t v = checked(code, value);  // throws before anything is queued
+  if (Entry* e = find(code)) {
+    e->values.push_back(v);
+  } else {
+    entries_.push_back(Entry{code, {v}, false});
+  }
+}
+
+ChangedSettings Settings::acknowledge() {
+  ChangedSettings changed;
+  for (Entry& e : entries_) {
+    if (!e.has_current) {  // created by set(): its first pending value becomes current
+      changed.push_back({e.code, std::nullopt, e.values.front()});
+      e.has_current = true;
+    } else if (e.values.size() > 1) {
+      const uint32_t old_value = e.values.front();
+      e.values.erase(e.values.begin());
+      changed.push_back({e.code, old_value, e.values.front()});
+    }
+  }
+  return changed;
+}
+
+bool Settings::has_pending() const noexcept {
+  for (const Entry& e : entries_) {
+    if (!e.has_current || e.values.size() > 1) return true;
+  }
+  return false;
+}
+
+std::vector<frame::Setting> Settings::current() const {
+  std::vector<frame::Setting> out;
+  out.reserve(entries_.size());
+  for (const Entry& e : entries_) {
+    if (e.has_current) out.push_back({e.code, e.values.front()});
+  }
+  return out;
+}
+
+// The typed views fall back to the RFC 9113 §6.5.2 initial values when a setting was erased
+// (h2 raises KeyError there; nothing in the connection erases these).
+uint32_t Settings::header_table_size() const noexcept {
+  return get(id::kHeaderTableSize).value_or(4096);
+}
+
+bool Settings::enable_push() const noexcept {
+  return get(id::kEnablePush).value_or(1) != 0;
+}
+
+uint32_t Settings::initial_window_size() const noexcept {
+  return get(id::kInitialWindowSize).value_or(65535);
+}
+
+uint32_t Settings::max_frame_size() const noexcept {
+  return get(id::kMaxFrameSize).value_or(frame::kDefaultMaxFrameSize);
+}
+
+uint64_t Settings::max_concurrent_streams() const noexcept {
+  if (std::optional<uint32_t> v = get(id::kMaxConcurrentStreams)) return *v;
+  return kUnboundedConcurrentStreams;
+}
+
+std::optional<uint32_t> Settings::max_header_list_size() const noexcept {
+  return get(id::kMaxHeaderListSize);
+}
+
+bool Settings::enable_connect_protocol() const noexcept {
+  return get(id::kEnableConnectProtocol).value_or(0) != 0;
+}
+
+}  // namespace h2
