@@ -1,0 +1,54 @@
+// Memory of recently closed streams (BEHAVIOUR.md §2.2): how each was closed, for at most
+// `capacity` streams, the oldest forgotten first (h2's SizeLimitDict of MAX_CLOSED_STREAMS).
+// Late frames on a remembered stream are classified by how it closed; a forgotten stream is
+// treated like one never opened.
+//
+// A ring of ids in insertion order plus a linear-probing hash table (load factor <= 1/2),
+// both grown on demand up to their final size and never reallocated after that.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "h2/stream_closed_by.h"
+
+namespace h2 {
+
+class ClosedStreamMemory {
+ public:
+  static constexpr size_t kDefaultCapacity = size_t{1} << 16;  // h2's MAX_CLOSED_STREAMS
+  static constexpr size_t kLargestCapacity = size_t{1} << 31;  // every stream id
+
+  // Throws std::invalid_argument above kLargestCapacity. Allocates nothing until first use.
+  explicit ClosedStreamMemory(size_t capacity = kDefaultCapacity);
+
+  // Remembers how stream `id` (> 0; 0 throws std::invalid_argument) closed. A known id is
+  // updated in place and keeps its age; a new id evicts the oldest one when full.
+  void insert(uint32_t id, StreamClosedBy by);
+  std::optional<StreamClosedBy> find(uint32_t id) const noexcept;
+
+  size_t size() const noexcept { return order_.size(); }
+  size_t capacity() const noexcept { return capacity_; }
+  // Bytes held by the ring and the table (for tests of the memory bound).
+  size_t memory_bytes() const noexcept;
+
+ private:
+  size_t home(uint32_t id) const noexcept {
+    return (id * uint32_t{2654435769u}) >> shift_;  // Fibonacci hashing: ids are sequential
+  }
+  size_t probe(uint32_t id) const noexcept;  // the slot holding id, or the empty slot for it
+  void erase_slot(size_t slot) noexcept;
+  void grow_table();
+
+  size_t capacity_;
+  std::vector<uint32_t> order_;  // ids, oldest at oldest_ once the ring is full
+  size_t oldest_ = 0;
+  std::vector<uint32_t> keys_;  // 0 marks an empty slot (stream 0 is never closed)
+  std::vector<StreamClosedBy> values_;
+  size_t mask_ = 0;
+  unsigned shift_ = 32;
+};
+
+}  // namespace h2
