@@ -1,0 +1,406 @@
+// Header-block rules (BEHAVIOUR.md §2.9-§2.11, RFC 9113 §8.2, §8.3, §8.5; RFC 8441 §4).
+//
+// Every function makes one pass over the block (two for cookie joining) and allocates nothing
+// unless it has to produce a new string: lowercased names and joined cookies go to the arena,
+// everything else stays a view into the caller's fields.
+#include "h2/header_rules.h"
+
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "h2/exceptions.h"
+
+namespace h2 {
+namespace {
+
+using namespace std::string_view_literals;
+
+[[noreturn]] void fail(const std::string& message) {
+  throw ProtocolError(message);
+}
+
+// Bytes as they appear in an error message: printable ASCII as is, the rest as \xNN (the way
+// Python's repr shows bytes, without the b'' around them).
+std::string printable(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(ch);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+// Python's bytes.strip(): the six ASCII whitespace bytes. Stripping CR and LF too (not only the
+// SP/HTAB of RFC 9110 §5.5) keeps a stray line ending out of what we send.
+constexpr bool is_strip_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+std::string_view strip(std::string_view s) noexcept {
+  size_t begin = 0;
+  size_t end = s.size();
+  while (begin < end && is_strip_space(s[begin])) ++begin;
+  while (end > begin && is_strip_space(s[end - 1])) --end;
+  return s.substr(begin, end - begin);
+}
+
+constexpr bool is_upper(char c) noexcept {
+  return c >= 'A' && c <= 'Z';
+}
+constexpr char to_lower(char c) noexcept {
+  return is_upper(c) ? static_cast<char>(c + 32) : c;
+}
+
+bool has_upper(std::string_view s) noexcept {
+  for (const char c : s)
+    if (is_upper(c)) return true;
+  return false;
+}
+
+// ASCII case-insensitive equality against a lowercase literal.
+bool equals_lower(std::string_view s, std::string_view lower_literal) noexcept {
+  if (s.size() != lower_literal.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (to_lower(s[i]) != lower_literal[i]) return false;
+  return true;
+}
+
+// RFC 9113 §8.2.1 field-name bytes: no controls, SP, DEL, non-ASCII or uppercase; ':' only as
+// the first byte (checked apart). 0 = allowed.
+enum NameByte : uint8_t { kNameOk = 0, kNameIllegal = 1, kNameUpper = 2, kNameColon = 3 };
+
+constexpr std::array<uint8_t, 256> make_name_table() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c <= 0x20 || c >= 0x7f)
+      t[c] = kNameIllegal;
+    else if (c >= 'A' && c <= 'Z')
+      t[c] = kNameUpper;
+    else if (c == ':')
+      t[c] = kNameColon;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kNameTable = make_name_table();
+
+// Rule 1 (RFC 9113 §8.2.1).
+void check_name_characters(std::string_view name) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    const uint8_t kind = kNameTable[static_cast<unsigned char>(name[i])];
+    if (kind == kNameOk) [[likely]]
+      continue;
+    if (kind == kNameUpper) fail("Received uppercase header name " + printable(name) + ".");
+    if (kind == kNameColon) {
+      if (i == 0) continue;
+      fail("Received header name with ':' after the first byte: " + printable(name));
+    }
+    fail("Received header name with illegal character: " + printable(name));
+  }
+}
+
+// Rule 2 (RFC 9113 §8.2.1): no NUL, CR or LF anywhere; no SP/HTAB at either end.
+void check_value_characters(std::string_view value) {
+  if (value.empty()) return;
+  for (const char c : value) {
+    if (c == '\0' || c == '\n' || c == '\r') [[unlikely]]
+      fail("Received header value with illegal character: " + printable(value));
+  }
+  const char first = value.front();
+  const char last = value.back();
+  if (first == ' ' || first == '\t' || last == ' ' || last == '\t')
+    fail("Received header value surrounded by whitespace " + printable(value));
+}
+
+// The pseudo-header fields h2 knows (RFC 9113 §8.3, RFC 8441 §4), one bit each.
+constexpr unsigned kMethod = 1u << 0;
+constexpr unsigned kScheme = 1u << 1;
+constexpr unsigned kAuthority = 1u << 2;
+constexpr unsigned kPath = 1u << 3;
+constexpr unsigned kStatus = 1u << 4;
+constexpr unsigned kProtocol = 1u << 5;
+constexpr unsigned kRequestOnly = kMethod | kScheme | kAuthority | kPath | kProtocol;
+
+// 0 for a name h2 does not know.
+unsigned pseudo_bit(std::string_view name) noexcept {
+  switch (name.size()) {
+    case 5:
+      return name == ":path" ? kPath : 0;
+    case 7:
+      if (name == ":method") return kMethod;
+      if (name == ":scheme") return kScheme;
+      if (name == ":status") return kStatus;
+      return 0;
+    case 9:
+      return name == ":protocol" ? kProtocol : 0;
+    case 10:
+      return name == ":authority" ? kAuthority : 0;
+    default:
+      return 0;
+  }
+}
+
+std::string pseudo_names(unsigned bits) {
+  static constexpr std::array<std::string_view, 6> kNames = {":method", ":scheme", ":authority",
+                                                             ":path",   ":status", ":protocol"};
+  std::string out;
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if ((bits & (1u << i)) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += kNames[i];
+  }
+  return out;
+}
+
+void require(unsigned seen, unsigned which) {
+  if ((seen & which) == 0)
+    fail("Header block missing mandatory " + pseudo_names(which) + " header");
+}
+
+// Rule 4.
+void check_te(const Header& h) {
+  if (h.name == "te" && !equals_lower(h.value, "trailers"))
+    fail("Invalid value for TE header: " + printable(h.value));
+}
+
+// Rules 7-9: which pseudo-headers the kind of block allows.
+void check_pseudo_header_acceptability(unsigned seen, std::string_view method, bool has_method,
+                                       const HeaderValidationFlags& flags) {
+  // RFC 9113 §8.1: trailers carry no pseudo-header fields.
+  if (flags.is_trailer && seen != 0)
+    fail("Received pseudo-header in trailer " + pseudo_names(seen));
+  if (flags.is_response_header) {
+    // RFC 9113 §8.3.2.
+    require(seen, kStatus);
+    if (seen & kRequestOnly)
+      fail("Encountered request-only headers " + pseudo_names(seen & kRequestOnly));
+    return;
+  }
+  if (flags.is_trailer) return;
+  // RFC 9113 §8.3.1 (and §8.5 for CONNECT, RFC 8441 §4 for extended CONNECT).
+  require(seen, kMethod);
+  const bool connect = has_method && method == "CONNECT";
+  if (connect && (seen & kProtocol) == 0) {
+    if (seen & (kScheme | kPath))
+      fail("Encountered pseudo-headers forbidden in a CONNECT request: " +
+           pseudo_names(seen & (kScheme | kPath)));
+  } else {
+    require(seen, kPath);
+    require(seen, kScheme);
+  }
+  if (seen & kStatus) fail("Encountered response-only headers " + pseudo_names(kStatus));
+  if (!connect && (seen & kProtocol))
+    fail("Encountered connect-request-only headers " + pseudo_names(kProtocol));
+}
+
+// Rules 3-11 (and 1-2 when `kInbound`), one pass in h2's per-field pipeline order, then the
+// whole-block checks.
+template <bool kInbound>
+void validate(HeaderList headers, const HeaderValidationFlags& flags) {
+  const bool request = !flags.is_response_header && !flags.is_trailer;
+  unsigned seen = 0;
+  bool seen_regular = false;
+  std::string_view method;
+  bool has_method = false;
+  const Header* authority = nullptr;
+  const Header* host = nullptr;
+
+  for (const Header& h : headers) {
+    if constexpr (kInbound) {
+      check_name_characters(h.name);
+      check_value_characters(h.value);
+      if (h.name.empty()) fail("Received header name with zero length.");
+    }
+    check_te(h);
+    if (is_connection_specific_header(h.name))
+      fail("Connection-specific header field present: " + printable(h.name) + ".");
+
+    // Rule 6.
+    if (!h.name.empty() && h.name.front() == ':') {
+      const unsigned bit = pseudo_bit(h.name);
+      if (bit != 0 && (seen & bit))
+        fail("Received duplicate pseudo-header field " + printable(h.name));
+      if (seen_regular) fail("Received pseudo-header field out of sequence: " + printable(h.name));
+      if (bit == 0) fail("Received custom pseudo-header field " + printable(h.name));
+      seen |= bit;
+      if (bit == kMethod) {
+        method = h.value;
+        has_method = true;
+      }
+    } else {
+      seen_regular = true;
+    }
+
+    if (request) {
+      // Rule 10 (RFC 9113 §8.3.1): remember :authority and host; one host at most.
+      if (h.name == ":authority") {
+        authority = &h;
+      } else if (h.name == "host") {
+        if (host != nullptr) fail("Request header block contains more than one Host header.");
+        host = &h;
+      } else if (h.name == ":path" && h.value.empty()) {
+        // Rule 11.
+        fail("An empty :path header is forbidden");
+      }
+    }
+  }
+
+  check_pseudo_header_acceptability(seen, method, has_method, flags);
+
+  if (request) {
+    if (authority == nullptr && host == nullptr)
+      fail("Request header block does not have an :authority or Host header.");
+    if (authority != nullptr && host != nullptr && authority->value != host->value)
+      fail("Request header block has mismatched :authority and Host headers: " +
+           printable(authority->value) + " / " + printable(host->value));
+  }
+}
+
+// Lowercase copy of `name` in the arena, or `name` itself when it has no uppercase byte.
+std::string_view lowercase_name(std::string_view name, Arena& arena) {
+  if (!has_upper(name)) return name;
+  char* p = arena.allocate(name.size());
+  for (size_t i = 0; i < name.size(); ++i) p[i] = to_lower(name[i]);
+  return {p, name.size()};
+}
+
+// §1.6: which fields outbound normalization forces never-indexed.
+bool is_sensitive(std::string_view name, std::string_view value) noexcept {
+  if (name == "authorization" || name == "proxy-authorization") return true;
+  return name == "cookie" && value.size() < 20;
+}
+
+// Content-length value: 1+ ASCII digits that fit 64 bits.
+std::optional<uint64_t> parse_digits(std::string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  uint64_t v = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+}  // namespace
+
+bool is_connection_specific_header(std::string_view name) noexcept {
+  // RFC 9113 §8.2.2.
+  switch (name.size()) {
+    case 7:
+      return name == "upgrade";
+    case 10:
+      return name == "connection" || name == "keep-alive";
+    case 16:
+      return name == "proxy-connection";
+    case 17:
+      return name == "transfer-encoding";
+    default:
+      return false;
+  }
+}
+
+void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
+                                std::vector<Header>& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (const Header& h : in) {
+    // h2 lowercases, then splits cookies (by the lowercased, not yet stripped name), then
+    // strips. Lowercasing does not touch whitespace, so strip first and copy only what is kept.
+    if (split_cookies && equals_lower(h.name, "cookie")) {
+      // RFC 9113 §8.2.3: split on "; " so each crumb compresses on its own; pieces are views.
+      const std::string_view name = has_upper(h.name) ? "cookie"sv : h.name;
+      std::string_view rest = h.value;
+      while (true) {
+        const size_t sep = rest.find("; "sv);
+        const std::string_view crumb = strip(rest.substr(0, sep));
+        out.push_back({name, crumb, h.never_indexed || is_sensitive(name, crumb)});
+        if (sep == std::string_view::npos) break;
+        rest.remove_prefix(sep + 2);
+      }
+      continue;
+    }
+
+    const std::string_view name = lowercase_name(strip(h.name), arena);
+    if (is_connection_specific_header(name)) continue;
+    const std::string_view value = strip(h.value);
+    out.push_back({name, value, h.never_indexed || is_sensitive(name, value)});
+  }
+}
+
+void validate_outbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  validate<false>(headers, flags);
+}
+
+void validate_inbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  validate<true>(headers, flags);
+}
+
+void normalize_inbound_headers(HeaderList in, Arena& arena, std::vector<Header>& out) {
+  out.clear();
+  out.reserve(in.size());
+  // RFC 9113 §8.2.3: cookie crumbs are joined with "; " before the block is handed on; h2
+  // puts the result last and never-indexed whatever the crumbs were.
+  size_t cookies = 0;
+  size_t joined_size = 0;
+  const Header* first_cookie = nullptr;
+  for (const Header& h : in) {
+    if (h.name == "cookie") {
+      if (cookies++ == 0) first_cookie = &h;
+      joined_size += h.value.size();
+    } else {
+      out.push_back(h);
+    }
+  }
+  if (cookies == 0) return;
+  if (cookies == 1) {
+    out.push_back({first_cookie->name, first_cookie->value, true});
+    return;
+  }
+  joined_size += 2 * (cookies - 1);
+  char* const start = arena.allocate(joined_size);
+  char* p = start;
+  bool first = true;
+  for (const Header* h = first_cookie; h != in.data() + in.size(); ++h) {
+    if (h->name != "cookie") continue;
+    if (!first) {
+      *p++ = ';';
+      *p++ = ' ';
+    }
+    first = false;
+    if (!h->value.empty()) std::memcpy(p, h->value.data(), h->value.size());
+    p += h->value.size();
+  }
+  out.push_back({first_cookie->name, {start, joined_size}, true});
+}
+
+std::optional<uint64_t> parse_content_length(HeaderList headers) {
+  std::optional<uint64_t> length;
+  for (const Header& h : headers) {
+    if (h.name != "content-length") continue;
+    const std::optional<uint64_t> v = parse_digits(h.value);
+    if (!v) fail("Invalid content-length header: " + printable(h.value));
+    if (length && *length != *v)
+      fail("Conflicting content-length headers: " + std::to_string(*length) + " and " +
+           std::to_string(*v));
+    length = v;
+  }
+  return length;
+}
+
+std::optional<std::string_view> extract_method_header(HeaderList headers) {
+  for (const Header& h : headers)
+    if (h.name == ":method") return h.value;
+  return std::nullopt;
+}
+
+}  // namespace h2
