@@ -20,7 +20,7 @@ ClosedStreamMemory::ClosedStreamMemory(size_t capacity) : capacity_(capacity) {
 
 size_t ClosedStreamMemory::memory_bytes() const noexcept {
   return order_.capacity() * sizeof(uint32_t) + keys_.capacity() * sizeof(uint32_t) +
-         values_.capacity() * sizeof(StreamClosedBy);
+         values_.capacity() * sizeof(uint8_t);
 }
 
 size_t ClosedStreamMemory::probe(uint32_t id) const noexcept {
@@ -32,8 +32,12 @@ size_t ClosedStreamMemory::probe(uint32_t id) const noexcept {
 std::optional<StreamClosedBy> ClosedStreamMemory::find(uint32_t id) const noexcept {
   if (id == 0 || keys_.empty()) return std::nullopt;
   const size_t slot = probe(id);
-  if (keys_[slot] == 0) return std::nullopt;
-  return values_[slot];
+  if (keys_[slot] == 0 || values_[slot] == kUnknown) return std::nullopt;
+  return static_cast<StreamClosedBy>(values_[slot]);
+}
+
+bool ClosedStreamMemory::contains(uint32_t id) const noexcept {
+  return id != 0 && !keys_.empty() && keys_[probe(id)] == id;
 }
 
 // Backward-shift deletion: later entries of the probe run move up so no tombstones are needed.
@@ -55,7 +59,7 @@ void ClosedStreamMemory::erase_slot(size_t slot) noexcept {
 void ClosedStreamMemory::grow_table() {
   const size_t slots = keys_.empty() ? kInitialSlots : keys_.size() * 2;
   std::vector<uint32_t> old_keys(slots, 0);
-  std::vector<StreamClosedBy> old_values(slots);
+  std::vector<uint8_t> old_values(slots);
   old_keys.swap(keys_);
   old_values.swap(values_);
   mask_ = slots - 1;
@@ -68,9 +72,10 @@ void ClosedStreamMemory::grow_table() {
   }
 }
 
-void ClosedStreamMemory::insert(uint32_t id, StreamClosedBy by) {
+void ClosedStreamMemory::insert(uint32_t id, std::optional<StreamClosedBy> closed_by) {
   if (id == 0) throw std::invalid_argument("stream 0 cannot be closed");
   if (capacity_ == 0) return;
+  const uint8_t by = closed_by ? static_cast<uint8_t>(*closed_by) : kUnknown;
   if (!keys_.empty()) {
     const size_t slot = probe(id);
     if (keys_[slot] == id) {

@@ -25,9 +25,12 @@ class ClosedStreamMemory {
   explicit ClosedStreamMemory(size_t capacity = kDefaultCapacity);
 
   // Remembers how stream `id` (> 0; 0 throws std::invalid_argument) closed. A known id is
-  // updated in place and keeps its age; a new id evicts the oldest one when full.
-  void insert(uint32_t id, StreamClosedBy by);
+  // updated in place and keeps its age; a new id evicts the oldest one when full. `by` may be
+  // nullopt (h2's closed_by None: closed by a protocol error): such an entry takes a place in
+  // the FIFO, as in h2, but find() reports it like an unknown stream, as h2's lookup does.
+  void insert(uint32_t id, std::optional<StreamClosedBy> by);
   std::optional<StreamClosedBy> find(uint32_t id) const noexcept;
+  bool contains(uint32_t id) const noexcept;  // remembered, whether or not `by` was known
 
   size_t size() const noexcept { return order_.size(); }
   size_t capacity() const noexcept { return capacity_; }
@@ -38,6 +41,8 @@ class ClosedStreamMemory {
   size_t home(uint32_t id) const noexcept {
     return (id * uint32_t{2654435769u}) >> shift_;  // Fibonacci hashing: ids are sequential
   }
+  static constexpr uint8_t kUnknown = 0xff;  // stored for a nullopt `by`
+
   size_t probe(uint32_t id) const noexcept;  // the slot holding id, or the empty slot for it
   void erase_slot(size_t slot) noexcept;
   void grow_table();
@@ -45,8 +50,8 @@ class ClosedStreamMemory {
   size_t capacity_;
   std::vector<uint32_t> order_;  // ids, oldest at oldest_ once the ring is full
   size_t oldest_ = 0;
-  std::vector<uint32_t> keys_;  // 0 marks an empty slot (stream 0 is never closed)
-  std::vector<StreamClosedBy> values_;
+  std::vector<uint32_t> keys_;   // 0 marks an empty slot (stream 0 is never closed)
+  std::vector<uint8_t> values_;  // a StreamClosedBy, or kUnknown
   size_t mask_ = 0;
   unsigned shift_ = 32;
 };

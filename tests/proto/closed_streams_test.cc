@@ -93,6 +93,20 @@ TEST(ClosedStreamMemory, EvictedIdCanBeRememberedAgain) {
   EXPECT_EQ(m.size(), 1u);
 }
 
+TEST(ClosedStreamMemory, UnknownCauseIsRememberedButNotReported) {
+  ClosedStreamMemory m(2);
+  m.insert(1, By::kSendEndStream);
+  m.insert(3, std::nullopt);  // h2: closed_by None after a ProtocolError on the stream
+  EXPECT_TRUE(m.contains(3));
+  EXPECT_EQ(m.find(3), std::nullopt);
+  EXPECT_EQ(m.size(), 2u);
+  m.insert(5, By::kRecvEndStream);  // the None entry took a place: 1 is evicted
+  EXPECT_FALSE(m.contains(1));
+  EXPECT_TRUE(m.contains(3));
+  m.insert(3, By::kRecvRstStream);
+  EXPECT_EQ(m.find(3), By::kRecvRstStream);
+}
+
 TEST(ClosedStreamMemory, ZeroCapacityRemembersNothing) {
   ClosedStreamMemory m(0);
   m.insert(1, By::kSendEndStream);
@@ -137,9 +151,9 @@ TEST(ClosedStreamMemory, MemoryStopsGrowingOnceFull) {
 struct Model {
   size_t limit;
   std::deque<uint32_t> order;
-  std::unordered_map<uint32_t, By> values;
+  std::unordered_map<uint32_t, std::optional<By>> values;  // nullopt: h2's closed_by None
 
-  void insert(uint32_t id, By by) {
+  void insert(uint32_t id, std::optional<By> by) {
     if (limit == 0) return;
     auto [it, added] = values.insert_or_assign(id, by);
     if (!added) return;
@@ -150,6 +164,16 @@ struct Model {
     }
   }
 };
+
+std::optional<By> random_by(std::mt19937& rng) {
+  const unsigned r = rng() % 5;
+  return r == 4 ? std::nullopt : std::optional(static_cast<By>(r));
+}
+
+std::optional<By> expected(const Model& model, uint32_t id) {
+  const auto it = model.values.find(id);
+  return it == model.values.end() ? std::nullopt : it->second;
+}
 
 void run_random(size_t capacity, uint32_t id_range, int steps, uint32_t seed) {
   SCOPED_TRACE(::testing::Message() << "capacity " << capacity << " ids " << id_range);
@@ -171,19 +195,18 @@ void run_random(size_t capacity, uint32_t id_range, int steps, uint32_t seed) {
         id = next++;
         break;
     }
-    const By by = static_cast<By>(rng() % 4);
+    const std::optional<By> by = random_by(rng);
     m.insert(id, by);
     model.insert(id, by);
     ASSERT_EQ(m.size(), model.order.size());
     ASSERT_LE(m.size(), m.capacity());
     const uint32_t probe = 1 + rng() % (next + 10);
-    const auto it = model.values.find(probe);
-    ASSERT_EQ(m.find(probe), it == model.values.end() ? std::nullopt : std::optional(it->second))
-        << "probe " << probe << " at step " << step;
+    ASSERT_EQ(m.find(probe), expected(model, probe)) << "probe " << probe << " at step " << step;
+    ASSERT_EQ(m.contains(probe), model.values.count(probe) == 1);
   }
   for (uint32_t id = 1; id <= next; ++id) {
-    const auto it = model.values.find(id);
-    ASSERT_EQ(m.find(id), it == model.values.end() ? std::nullopt : std::optional(it->second));
+    ASSERT_EQ(m.find(id), expected(model, id));
+    ASSERT_EQ(m.contains(id), model.values.count(id) == 1);
   }
 }
 
@@ -205,14 +228,10 @@ TEST(ClosedStreamMemoryProperty, CollidingIdsMatchModel) {
   Model model{50, {}, {}};
   for (int step = 0; step < 50000; ++step) {
     const uint32_t id = (1 + rng() % 200) << 16;
-    const By by = static_cast<By>(rng() % 4);
+    const std::optional<By> by = random_by(rng);
     m.insert(id, by);
     model.insert(id, by);
-    for (uint32_t k = 1; k <= 200; k += 13) {
-      const auto it = model.values.find(k << 16);
-      ASSERT_EQ(m.find(k << 16),
-                it == model.values.end() ? std::nullopt : std::optional(it->second));
-    }
+    for (uint32_t k = 1; k <= 200; k += 13) ASSERT_EQ(m.find(k << 16), expected(model, k << 16));
   }
 }
 
