@@ -262,9 +262,18 @@ TEST(FrameValidation, HeadersWithPriorityFlagButNoPriorityFieldsIsAFrameSizeErro
 TEST(FrameValidation, StreamDependingOnItselfIsAStreamProtocolError) {
   expect_stream_error(raw_frame(kPriority, 0, 3, be32(3) + "\x10"), FrameErrorKind::kSelfDependency,
                       ErrorCode::kProtocolError, 3);
-  expect_stream_error(
-      raw_frame(kHeaders, flags::kPriority | flags::kEndHeaders, 5, be32(5) + "\x10" + "\x82"),
-      FrameErrorKind::kSelfDependency, ErrorCode::kProtocolError, 5);
+}
+
+TEST(FrameValidation, SelfDependentHeadersStillReachTheConnectionForHpack) {
+  // The block must be decoded to keep HPACK in sync (RFC 9113 §4.3); the connection resets
+  // the stream afterwards.
+  Reader reader;
+  std::string bytes =
+      raw_frame(kHeaders, flags::kPriority | flags::kEndHeaders, 5, be32(5) + "\x10" + "\x82");
+  h2::Bytes input = h2::as_bytes(bytes);
+  auto r = reader.next(input);
+  ASSERT_EQ(r.status, Reader::Status::kFrame);
+  EXPECT_EQ(std::get<HeadersFrame>(r.frame).priority->depends_on, 5u);
 }
 
 TEST(FrameValidation, AltsvcOriginLongerThanPayloadIsAFrameSizeError) {

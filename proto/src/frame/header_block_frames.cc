@@ -24,10 +24,10 @@ FrameError detail::parse_headers(const FrameHeader& h, Bytes payload, Frame& out
   if (FrameError e = wire::strip_padding(h, payload, f.pad_length, fixed)) return e;
   if (fixed) {
     f.priority = wire::read_priority(payload.data());
+    // A self-dependency (§5.3.1) is a stream error, but the field block must still reach the
+    // HPACK decoder (§4.3) or the compression contexts diverge: the connection checks it
+    // after decoding.
     payload = payload.subspan(5);
-    if (f.priority->depends_on == h.stream_id)  // §5.3.1
-      return FrameError::stream(FrameErrorKind::kSelfDependency, ErrorCode::kProtocolError,
-                                h.stream_id);
   }
   f.fragment = payload;
   out = f;
