@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "h2io/error.h"
 #include "h2io/op_tag.h"
 
 namespace h2io {
