@@ -19,7 +19,7 @@ void* map_anonymous(std::size_t bytes, const char* what) {
 }  // namespace
 
 BufferRing::BufferRing(Ring& ring, std::uint16_t group_id, std::uint32_t count, std::uint32_t size)
-    : ring_(ring), group_id_(group_id), count_(count), size_(size) {
+    : ring_(ring), group_id_(group_id), count_(count), size_(size), available_(count) {
   if (count == 0 || count > 32768 || (count & (count - 1)) != 0 || size == 0) {
     throw_io_error(EINVAL, "BufferRing: count must be a power of two in 1..32768, size > 0");
   }
@@ -64,6 +64,7 @@ BufferRing::~BufferRing() {
 void BufferRing::recycle(std::uint16_t bid) {
   io_uring_buf_ring_add(br_, buffer(bid).data(), size_, bid, mask_, 0);
   io_uring_buf_ring_advance(br_, 1);  // one release store: the kernel may take it right away
+  ++available_;
 }
 
 }  // namespace h2io

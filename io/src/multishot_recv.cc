@@ -24,10 +24,15 @@ void MultishotRecv::cancel(Ring& ring, OpTag recv_tag, OpTag cancel_tag) {
 RecvEvent MultishotRecv::on_completion(const Completion& c, BufferRing& buffers) {
   if (!c.more()) armed_ = false;
   RecvEvent ev;
+  // A buffer handed out with a zero-length or error result still has to go back.
+  if (c.res <= 0 && c.has_buffer()) {
+    buffers.take(c);
+    buffers.recycle(c.buffer_id());
+  }
   if (c.res > 0) {
     ev.kind = RecvEvent::Kind::kData;
     ev.bid = c.buffer_id();
-    ev.data = buffers.data(c);
+    ev.data = buffers.take(c);
   } else if (c.res == 0) {
     ev.kind = RecvEvent::Kind::kEof;
   } else if (c.res == -ENOBUFS) {

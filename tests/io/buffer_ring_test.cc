@@ -83,9 +83,11 @@ TEST(MultishotRecv, RunsOutOfBuffersWithEnobufsAndRecoversAfterRecycling) {
             break;
           case RecvEvent::Kind::kNoBuffers:
             EXPECT_FALSE(recv.armed());
+            EXPECT_EQ(buffers.available(), 0u);
             if (enobufs++ == 0) received_at_first_enobufs = received.size();
             for (auto bid : held) buffers.recycle(bid);
             held.clear();
+            EXPECT_EQ(buffers.available(), kCount);
             recv.arm(ring, tag);
             break;
           default:

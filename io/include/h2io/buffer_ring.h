@@ -42,9 +42,20 @@ class BufferRing {
     return buffer(c.buffer_id()).first(static_cast<std::size_t>(c.res));
   }
 
+  // data(c), and the buffer now belongs to the application until recycle(). MultishotRecv calls
+  // this for every buffer it receives, so available() stays right.
+  std::span<std::byte> take(const Completion& c) {
+    if (c.has_buffer()) --available_;
+    return data(c);
+  }
+
   // Gives buffer `bid` back to the kernel. Each bid the kernel handed out must be recycled
   // exactly once.
   void recycle(std::uint16_t bid);
+
+  // Buffers the kernel can still pick from. A recv that ended with -ENOBUFS is worth re-arming
+  // only once this is above zero (re-arming earlier just earns another -ENOBUFS at once).
+  std::uint32_t available() const { return available_; }
 
  private:
   Ring& ring_;
@@ -56,6 +67,7 @@ class BufferRing {
   std::uint32_t count_;
   std::uint32_t size_;
   int mask_;
+  std::uint32_t available_;
 };
 
 }  // namespace h2io

@@ -4,7 +4,8 @@
 // means the request ended; why decides what to do next:
 //   data without F_MORE  -> hand the data up, then arm() again
 //   res == 0             -> peer closed its write side (EOF); do not re-arm
-//   -ENOBUFS             -> the buffer ring ran dry; recycle buffers, then arm() again
+//   -ENOBUFS             -> the buffer ring ran dry; arm() again once BufferRing::available()
+//                           is above zero (earlier would only earn another -ENOBUFS at once)
 //   -ECANCELED           -> we cancelled it (backpressure: stop reading); arm() to resume
 //   other -errno         -> connection error; close
 #pragma once
