@@ -171,7 +171,10 @@ void drive_clients(std::vector<Client>& clients) {
       open += !c.done;
     }
     if (open == 0) return;
-    if (poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) return;
+    if (poll(fds.data(), fds.size(), 100) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
     for (std::size_t i = 0; i < clients.size(); ++i) {
       Client& c = clients[i];
       if (c.done) continue;

@@ -140,8 +140,7 @@ TEST(SocketOps, CloseAndShutdownCompleteThroughTheRing) {
   ASSERT_TRUE(run_until(
       ring, [&] { return shutdown_res != 1; }, [&](const Completion& c) { shutdown_res = c.res; }));
   EXPECT_EQ(shutdown_res, 0);
-  char byte;
-  EXPECT_EQ(read(client.get(), &byte, 1), 0) << "the peer sees EOF after SHUT_WR";
+  EXPECT_EQ(read_exact(client.get(), 1), "") << "the peer sees EOF after SHUT_WR";
   h2io::prep_close(ring, server.release(), OpTag{OpKind::kClose, 1});
   int close_res = 1;
   ASSERT_TRUE(run_until(
