@@ -26,9 +26,10 @@ struct HeaderValidationFlags {
 
 // Outbound normalization (§2.9), in h2's order: lowercase names; if `split_cookies`, split
 // each cookie value on "; " into separate fields (keeping the never-indexed mark); strip
-// leading/trailing whitespace (SP, HTAB) from names and values; drop connection-specific
-// fields (connection, proxy-connection, keep-alive, transfer-encoding, upgrade); mark
-// `authorization`, `proxy-authorization` and cookies shorter than 20 bytes never-indexed.
+// leading/trailing ASCII whitespace (SP, HTAB, CR, LF, VT, FF: Python's bytes.strip()) from
+// names and values; drop connection-specific fields (connection, proxy-connection, keep-alive,
+// transfer-encoding, upgrade); mark `authorization`, `proxy-authorization` and cookies shorter
+// than 20 bytes never-indexed.
 // `out` is cleared first; new strings go to `arena`.
 void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
                                 std::vector<Header>& out);
