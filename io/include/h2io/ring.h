@@ -48,8 +48,9 @@ class Ring {
 
   // Submits everything queued and waits until at least `min_complete` completions are ready or
   // `timeout` has passed. min_complete == 0 never blocks but still reaps deferred completions.
-  // Returns 0 on success or timeout (-ETIME is folded into 0, check for completions instead),
-  // -EINTR when a signal interrupted the wait, other -errno on failure.
+  // Returns 0 on success or timeout (-ETIME, and the transient -EAGAIN/-EBUSY of a full CQ, are
+  // folded into 0: look at the completions instead), -EINTR when a signal interrupted the wait,
+  // other -errno on failure.
   int submit_and_wait(unsigned min_complete,
                       std::optional<std::chrono::nanoseconds> timeout = std::nullopt);
   // Submits without waiting. Returns the number submitted or -errno.
