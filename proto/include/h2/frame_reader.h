@@ -38,6 +38,10 @@ class Reader {
 
   // Server role: the input must begin with the client connection preface (RFC 9113 §3.4).
   void expect_client_preface() noexcept { preface_remaining_ = kClientPreface.size(); }
+  // With `false`, ORIGIN and PRIORITY_UPDATE are handed out as opaque UnknownFrames, neither
+  // parsed nor validated: what an endpoint that does not support those extensions must do
+  // (RFC 9113 §5.5). H2Connection reads them this way, as h2 does.
+  void set_parse_extensions(bool parse) noexcept { parse_extensions_ = parse; }
   // Applies to every frame whose header is read after the call.
   void set_max_frame_size(uint32_t size) noexcept { max_frame_size_ = size; }
   uint32_t max_frame_size() const noexcept { return max_frame_size_; }
@@ -58,7 +62,13 @@ class Reader {
   Result parse_buffered(Bytes payload);
   Result next_data_piece(Bytes& input);
 
+  bool opaque(uint8_t type) const noexcept {
+    return !parse_extensions_ && (type == static_cast<uint8_t>(FrameType::kOrigin) ||
+                                  type == static_cast<uint8_t>(FrameType::kPriorityUpdate));
+  }
+
   uint32_t max_frame_size_;
+  bool parse_extensions_ = true;
   State state_ = State::kHeader;
   bool failed_ = false;
   FrameError failure_;

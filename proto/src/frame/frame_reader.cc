@@ -104,7 +104,9 @@ Reader::Result Reader::next(Bytes& input) {
 // Decides what to do with a complete header; returns kNeedMore when the payload is still
 // to come (state_ then says how to gather it).
 Reader::Result Reader::on_header(Bytes& input) {
-  if (FrameError e = check_frame_header(current_, max_frame_size_)) {
+  FrameError e = check_frame_header(current_, max_frame_size_);
+  if (e && opaque(current_.type) && e.kind != FrameErrorKind::kFrameTooLarge) e = {};
+  if (e) {
     if (!e.stream_level) return fail(e);
     // A stream error decided by the header alone: skip the payload and go on.
     skip_remaining_ = current_.length;
@@ -144,7 +146,9 @@ Reader::Result Reader::on_header(Bytes& input) {
 Reader::Result Reader::parse_buffered(Bytes payload) {
   Result r;
   r.header = current_;
-  if (FrameError e = detail::parse_checked(current_, payload, r.frame)) {
+  const FrameError e = opaque(current_.type) ? detail::parse_unknown(current_, payload, r.frame)
+                                             : detail::parse_checked(current_, payload, r.frame);
+  if (e) {
     if (!e.stream_level) return fail(e);
     r.status = Status::kStreamError;
     r.error = e;
