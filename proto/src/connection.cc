@@ -231,12 +231,17 @@ struct H2Connection::Impl {
     return by == StreamClosedBy::kSendEndStream || by == StreamClosedBy::kRecvEndStream;
   }
 
+  // Whether `id` is at or below the highest stream id opened in its direction (so a stream
+  // that is not live was closed and forgotten, rather than never opened).
+  bool seen(uint32_t id) const noexcept {
+    return id <= (is_outbound(id) ? c.highest_outbound_ : c.highest_inbound_);
+  }
+
   // h2's _get_stream_by_id: unknown ids above the highest seen are NoSuchStream, below it the
   // stream was closed and forgotten.
   Stream& get_stream(uint32_t id) const {
     if (Stream* s = streams.find(id)) return *s;
-    const uint32_t highest = is_outbound(id) ? c.highest_outbound_ : c.highest_inbound_;
-    if (id > highest) throw NoSuchStreamError(id);
+    if (!seen(id)) throw NoSuchStreamError(id);
     throw StreamClosedError(id);
   }
 
@@ -787,10 +792,9 @@ void H2Connection::Impl::on_window_update(const frame::WindowUpdateFrame& f) {
     add_event(WindowUpdated{0, f.increment});
     return;
   }
-  Stream* s;
-  try {
-    s = &get_stream(f.stream_id);
-  } catch (const StreamClosedError&) {
+  Stream* s = streams.find(f.stream_id);
+  if (!s) {
+    if (!seen(f.stream_id)) throw NoSuchStreamError(f.stream_id);  // idle stream
     return;  // late WINDOW_UPDATE for a forgotten stream: ignored (RFC 9113 §5.1)
   }
   if (transition(*s, StreamInput::kRecvWindowUpdate) == StreamOutcome::kNone) return;
@@ -1121,12 +1125,10 @@ void H2Connection::acknowledge_received_data(int64_t acknowledged_size, uint32_t
   if (acknowledged_size < 0 || acknowledged_size > int64_t{kMaxWindowIncrement})
     throw std::invalid_argument("Acknowledged size must be between 0 and 2^31-1");
   const auto size = static_cast<uint32_t>(acknowledged_size);
-  Stream* s = nullptr;
-  try {
-    s = &m.get_stream(stream_id);
-  } catch (const StreamClosedError&) {
-    // Gone already: only the connection window is credited.
-  }
+  // A stream already gone (the usual case once its END_STREAM was read) only credits the
+  // connection window; an id never used is an error. No exception on the common path.
+  Stream* s = m.streams.find(stream_id);
+  if (!s && !m.seen(stream_id)) throw NoSuchStreamError(stream_id);
   if (auto increment = m.inbound_window.process_bytes(size))
     frame::write_window_update(m.out(), 0, *increment);
   if (s && s->sm.counts_as_open()) {
