@@ -4,6 +4,7 @@
 #include "h2/connection.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -208,6 +209,65 @@ struct H2Connection::Impl {
 
   // A DATA frame handed out in pieces whose first piece was refused: drop the rest.
   bool dropping_data = false;
+
+  // Flood limits (config.limits; BEHAVIOUR.md §2.17 lists what h2 lacks).
+  uint32_t queued_ping_acks = 0;      // automatic PING ACKs not yet taken by data_to_send
+  uint32_t queued_settings_acks = 0;  // same for SETTINGS ACKs
+  uint32_t empty_frames = 0;          // DATA without payload or END_STREAM, empty HEADERS
+  int64_t priority_budget = -1;       // PRIORITY frames still allowed (-1: not yet set)
+  double reset_tokens = -1;           // rapid-reset token bucket (-1: not yet filled)
+  uint64_t reset_refilled_ms = 0;
+
+  // Graceful shutdown (RFC 9113 §6.8): GOAWAY sent, streams above drain_last refused.
+  bool draining = false;
+  uint32_t drain_last = 0;
+
+  void flood(const char* what) { throw DenialOfServiceError(std::string(what)); }
+
+  void count_empty_frame() {
+    const uint32_t limit = c.config_.limits.max_empty_frames;
+    if (limit != 0 && ++empty_frames > limit) flood("Too many empty frames");
+  }
+
+  void count_priority_frame() {
+    const uint32_t limit = c.config_.limits.max_priority_frames;
+    if (limit == 0) return;
+    if (priority_budget < 0) priority_budget = limit;
+    if (--priority_budget < 0) flood("Too many PRIORITY frames");
+  }
+
+  // CVE-2023-44487: a peer that opens streams and resets them before we answer makes us do
+  // work for free. A token bucket like nghttp2's: `burst` resets, refilled at `per_second`.
+  void count_rapid_reset() {
+    const Limits& l = c.config_.limits;
+    if (l.rapid_reset_burst == 0) return;
+    const uint64_t now = l.now_ms ? l.now_ms() : steady_now_ms();
+    if (reset_tokens < 0) {
+      reset_tokens = l.rapid_reset_burst;
+      reset_refilled_ms = now;
+    }
+    reset_tokens = std::min<double>(
+        l.rapid_reset_burst,
+        reset_tokens + static_cast<double>(now - reset_refilled_ms) * l.rapid_reset_per_second / 1000.0);
+    reset_refilled_ms = now;
+    if (reset_tokens < 1) flood("Too many streams reset by the peer before a response");
+    reset_tokens -= 1;
+  }
+
+  static uint64_t steady_now_ms() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count());
+  }
+
+  void count_queued_ack(uint32_t& counter, uint32_t limit, const char* what) {
+    if (limit != 0 && ++counter > limit) flood(what);
+  }
+
+  void check_output_backlog() {
+    const size_t limit = c.config_.limits.max_outbound_buffer;
+    if (limit != 0 && c.outbound_buffer_size() > limit) flood("Outbound buffer not drained");
+  }
 
   // Send path scratch.
   Arena out_arena;
@@ -531,6 +591,7 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
           }
         } else if constexpr (std::is_same_v<T, frame::PriorityFrame>) {
           c.state_machine_.process_input(ConnectionInput::kRecvPriority);
+          count_priority_frame();
           add_event(PriorityUpdated{fr.stream_id, static_cast<uint16_t>(fr.priority.weight + 1),
                                     fr.priority.depends_on, fr.priority.exclusive});
         } else if constexpr (std::is_same_v<T, frame::RstStreamFrame>) {
@@ -542,6 +603,8 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
           if (fr.ack) {
             add_event(PingAckReceived{fr.opaque_data});
           } else {
+            count_queued_ack(queued_ping_acks, c.config_.limits.max_queued_ping_acks,
+                             "Too many PING ACKs queued");
             frame::write_ping(out(), fr.opaque_data, /*ack=*/true);
             add_event(PingReceived{fr.opaque_data});
           }
@@ -582,8 +645,15 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
       throw TooManyStreamsError("Max outbound streams is " + std::to_string(max_open) + ", " +
                                 std::to_string(open_inbound) + " open");
   }
+  if (fragment.empty() && !end_stream) count_empty_frame();
   // Decoded first, always: the peer's encoder has advanced whatever happens to the stream.
   HeaderList headers = decode_block(fragment);
+  if (draining && !is_outbound(id) && id > drain_last && !streams.find(id)) {
+    // After our GOAWAY, streams above its last-stream-id are not processed (RFC 9113 §6.8).
+    if (id > c.highest_inbound_) c.highest_inbound_ = id;
+    frame::write_rst_stream(out(), id, ErrorCode::kRefusedStream);
+    return;
+  }
   c.state_machine_.process_input(ConnectionInput::kRecvHeaders);
   Stream& s = get_or_create(id, /*odd_allowed=*/!c.config_.client_side);
 
@@ -692,6 +762,7 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
   }
   dropping_data = false;
   c.state_machine_.process_input(ConnectionInput::kRecvData);
+  if (f.flow_controlled_length == 0 && !(f.flags & frame::flags::kEndStream)) count_empty_frame();
   inbound_window.window_consumed(f.flow_controlled_length);
   // The padding and pad-length octet count once, with the first piece.
   const uint32_t overhead = f.padded() ? f.pad_length + 1u : 0u;
@@ -748,6 +819,8 @@ void H2Connection::Impl::on_settings(const frame::SettingsFrame& f) {
     c.remote_settings_.set(cs.setting, cs.new_value);
   }
   apply_remote_settings(c.remote_settings_.acknowledge());
+  count_queued_ack(queued_settings_acks, c.config_.limits.max_queued_settings_acks,
+                   "Too many SETTINGS ACKs queued");
   frame::write_settings_ack(out());
   add_event(RemoteSettingsChanged{std::move(changed)});
 }
@@ -814,6 +887,10 @@ void H2Connection::Impl::on_rst_stream(const frame::RstStreamFrame& f) {
   c.state_machine_.process_input(ConnectionInput::kRecvRstStream);
   Stream* s = streams.find(f.stream_id);
   if (!s) return;  // unknown or forgotten: nothing to do
+  // Reset by the peer before we sent anything back: the rapid-reset pattern.
+  if (!is_outbound(f.stream_id) && !s->sm.headers_sent() &&
+      s->sm.state() != StreamState::kClosed)
+    count_rapid_reset();
   if (transition(*s, StreamInput::kRecvRstStream) == StreamOutcome::kStreamReset)
     add_event(StreamReset{f.stream_id, f.error_code, /*remote_reset=*/true});
 }
@@ -885,6 +962,7 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
         m.dispatch_guarded(r.frame);
       }
       m.forget_closed_streams();
+      m.check_output_backlog();
     }
   } catch (const ProtocolError& e) {
     m.forget_closed_streams();
@@ -1204,12 +1282,36 @@ Bytes H2Connection::data_to_send(size_t amount) {
   const size_t n = std::min(amount, available);
   Bytes view(out_.data() + out_start_, n);
   out_start_ += n;
+  if (out_start_ == out_.size()) impl_->queued_ping_acks = impl_->queued_settings_acks = 0;
   return view;
 }
 
 void H2Connection::clear_outbound_data_buffer() noexcept {
   out_.clear();
   out_start_ = 0;
+  impl_->queued_ping_acks = impl_->queued_settings_acks = 0;
+}
+
+void H2Connection::begin_graceful_shutdown(std::optional<uint32_t> last_stream_id,
+                                           Bytes additional_data) {
+  Impl& m = *impl_;
+  m.require_connection_input(ConnectionInput::kSendGoaway);
+  m.draining = true;
+  m.drain_last = last_stream_id.value_or(highest_inbound_);
+  // The connection stays open: streams at or below drain_last run to completion.
+  frame::write_goaway(m.out(), m.drain_last, ErrorCode::kNoError, additional_data);
+}
+
+bool H2Connection::draining() const noexcept { return impl_->draining; }
+
+bool H2Connection::drained() const noexcept {
+  const Impl& m = *impl_;
+  if (!m.draining) return false;
+  bool busy = false;
+  m.streams.for_each([&](uint32_t id, Stream*) {
+    if (m.is_outbound(id) || id <= m.drain_last) busy = true;
+  });
+  return !busy;
 }
 
 // ---- Queries ------------------------------------------------------------------------------

@@ -39,10 +39,15 @@ struct Limits {
   uint32_t max_queued_settings_acks = 1000;
   // Empty frames: DATA without payload and without END_STREAM, HEADERS with an empty block.
   uint32_t max_empty_frames = 1000;
-  // PRIORITY frames per connection before the limit trips (refilled per response sent).
+  // PRIORITY frames per connection (h2o and nghttp2 cap these too; browsers send a few per
+  // stream at most).
   uint32_t max_priority_frames = 10000;
-  // Unsent output backlog in bytes (the application stopped draining data_to_send).
+  // Unsent output backlog in bytes (the application stopped draining data_to_send), checked
+  // after each received frame.
   size_t max_outbound_buffer = 16 * 1024 * 1024;
+  // The rapid-reset bucket needs the time. The connection reads no clock of its own unless
+  // this is empty, in which case std::chrono::steady_clock is used (tests inject a fake).
+  std::function<uint64_t()> now_ms;
 };
 
 struct H2Configuration {

@@ -77,6 +77,14 @@ class H2Connection {
   void ping(std::span<const uint8_t> opaque_data);
   void close_connection(ErrorCode error_code = ErrorCode::kNoError, Bytes additional_data = {},
                         std::optional<uint32_t> last_stream_id = std::nullopt);
+  // Graceful shutdown (RFC 9113 §6.8), beside h2's immediate close_connection: queues
+  // GOAWAY(NO_ERROR, last_stream_id = highest inbound by default) and keeps the connection
+  // open; peer streams at or below it run to completion, newer ones are refused with
+  // RST_STREAM(REFUSED_STREAM). When drained() turns true, call close_connection().
+  void begin_graceful_shutdown(std::optional<uint32_t> last_stream_id = std::nullopt,
+                               Bytes additional_data = {});
+  bool draining() const noexcept;
+  bool drained() const noexcept;
   void update_settings(std::span<const std::pair<uint16_t, int64_t>> new_settings);
   void update_settings(std::initializer_list<std::pair<uint16_t, int64_t>> new_settings) {
     update_settings(std::span(new_settings.begin(), new_settings.size()));
