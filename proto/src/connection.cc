@@ -246,9 +246,9 @@ struct H2Connection::Impl {
       reset_tokens = l.rapid_reset_burst;
       reset_refilled_ms = now;
     }
-    reset_tokens = std::min<double>(
-        l.rapid_reset_burst,
-        reset_tokens + static_cast<double>(now - reset_refilled_ms) * l.rapid_reset_per_second / 1000.0);
+    const double refill =
+        static_cast<double>(now - reset_refilled_ms) * l.rapid_reset_per_second / 1000.0;
+    reset_tokens = std::min<double>(l.rapid_reset_burst, reset_tokens + refill);
     reset_refilled_ms = now;
     if (reset_tokens < 1) flood("Too many streams reset by the peer before a response");
     reset_tokens -= 1;
