@@ -865,3 +865,30 @@ TEST(HeaderRulesUtilities, ConnectionSpecificNamesAreExactLowercaseMatches) {
 
 }  // namespace
 }  // namespace h2
+
+namespace h2 {
+namespace {
+
+// The value check reads eight bytes at a time: a forbidden byte must be found at every
+// position of a word and in the tail, and bytes that merely look similar must pass.
+TEST(HeaderRulesInbound, ForbiddenValueBytesAreFoundAtEveryPosition) {
+  const HeaderValidationFlags response{true, false, true, false};
+  for (char bad : {'\0', '\n', '\r'}) {
+    for (size_t pos = 1; pos < 39; ++pos) {
+      std::string value(40, 'v');
+      value[pos] = bad;
+      const std::vector<Header> headers = {{":status", "200", false}, {"x-long", value, false}};
+      EXPECT_THROW(validate_inbound_headers(headers, response), ProtocolError)
+          << "byte " << int(bad) << " at " << pos;
+    }
+  }
+  std::string lookalikes;
+  for (int c = 1; c < 256; ++c)
+    if (c != '\n' && c != '\r') lookalikes += static_cast<char>(c);
+  lookalikes = "x" + lookalikes + "x";  // no SP/HTAB at the ends
+  const std::vector<Header> ok = {{":status", "200", false}, {"x-bytes", lookalikes, false}};
+  EXPECT_NO_THROW(validate_inbound_headers(ok, response));
+}
+
+}  // namespace
+}  // namespace h2
