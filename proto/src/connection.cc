@@ -572,10 +572,9 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
           }
         } else if constexpr (std::is_same_v<T, frame::ContinuationFrame>) {
           if (!in_block) {
-            // A CONTINUATION without a block in progress (RFC 9113 §6.10): the stream machine
-            // decides between a stream reset and a connection error (BEHAVIOUR.md §2.3).
-            Stream& s = get_stream(fr.stream_id);
-            transition(s, StreamInput::kRecvContinuation);
+            // A CONTINUATION without a block in progress: a connection error PROTOCOL_ERROR
+            // whatever the stream's state (RFC 9113 §6.10; h2 4.4.1 too for a live stream,
+            // docs/behaviour-differences.md for forgotten ones).
             throw ProtocolError("Received unexpected CONTINUATION frame");
           }
           if (++block_frames > c.config_.limits.max_continuation_frames &&

@@ -1,0 +1,193 @@
+// Frames on closed streams (BEHAVIOUR.md §2.2, §2.3, §3 test_closed_streams.py).
+//
+// h2 forgets closed streams only when open streams are counted; we forget them as soon as
+// the call or frame that closed them is done, so "before cleanup" and "after cleanup" are
+// the same situation here (both are exercised where h2 does, by sending more frames).
+#include <gtest/gtest.h>
+
+#include "proto/connection_test_util.h"
+
+namespace h2 {
+namespace {
+
+using namespace h2test;
+
+H2Configuration server_config() {
+  H2Configuration c;
+  c.client_side = false;
+  return c;
+}
+
+// A server whose stream 1 is closed by END_STREAM both ways (request and response ended).
+void close_stream_1_normally(H2Connection& server, FrameFactory& f) {
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest, true));
+  auto resp = to_headers(kResponse);
+  server.send_headers(1, resp, true);
+  drain(server);
+}
+
+TEST(ConnectionClosedStreams, OnlyTheFirstRstStreamGivesAnEvent) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest));
+  auto events =
+      receive(server, f.rst_stream(1, ErrorCode::kCancel) + f.rst_stream(1, ErrorCode::kCancel));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(event_at<StreamReset>(events, 0).stream_id, 1u);
+  // After the stream was forgotten.
+  EXPECT_EQ(server.open_inbound_streams(), 0u);
+  EXPECT_TRUE(receive(server, f.rst_stream(1, ErrorCode::kCancel)).empty());
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+}
+
+TEST(ConnectionClosedStreams, HeadersForALowerIdThanTheHighestIsStreamIdTooLow) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(3, kRequest));
+  try {
+    receive(server, f.headers(1, kRequest));
+    FAIL();
+  } catch (const StreamIDTooLowError& e) {
+    EXPECT_EQ(e.stream_id, 1u);
+    EXPECT_EQ(e.max_stream_id, 3u);
+  }
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(3, ErrorCode::kProtocolError));
+}
+
+TEST(ConnectionClosedStreams, ResetPushedStreamAndResetParentLeaveNoLiveStreams) {
+  H2Connection client;
+  FrameFactory f;
+  open_client(client, f);
+  auto req = to_headers(kRequest);
+  client.send_headers(1, req);
+  receive(client, f.push_promise(1, 2, kRequest));
+  receive(client, f.rst_stream(2, ErrorCode::kCancel));
+  client.reset_stream(1);
+  EXPECT_EQ(client.open_outbound_streams(), 0u);
+  EXPECT_EQ(client.open_inbound_streams(), 0u);
+  EXPECT_EQ(client.live_streams(), 0u);
+}
+
+TEST(ConnectionClosedStreams, RstStreamOnAStreamClosedByEndStreamIsIgnored) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  close_stream_1_normally(server, f);
+  EXPECT_TRUE(receive(server, f.rst_stream(1, ErrorCode::kCancel)).empty());
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+  EXPECT_NE(server.state(), ConnectionState::kClosed);
+}
+
+TEST(ConnectionClosedStreams, WindowUpdateOnAStreamClosedByEndStreamIsIgnored) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  close_stream_1_normally(server, f);
+  EXPECT_TRUE(receive(server, f.window_update(1, 100)).empty());
+  EXPECT_EQ(server.open_inbound_streams(), 0u);
+  EXPECT_TRUE(receive(server, f.window_update(1, 100)).empty());
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+}
+
+TEST(ConnectionClosedStreams, HeadersAfterTheStreamWasEndedByThePeerIsStreamClosedGoaway) {
+  for (bool end_stream : {false, true}) {
+    H2Connection server(server_config());
+    FrameFactory f;
+    close_stream_1_normally(server, f);
+    EXPECT_THROW(receive(server, f.headers(1, kRequest, end_stream)), ProtocolError);
+    FrameFactory expect;
+    EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kStreamClosed));
+    EXPECT_EQ(server.state(), ConnectionState::kClosed);
+  }
+}
+
+TEST(ConnectionClosedStreams, HeadersOnAClientStreamWeEndedFirstIsStreamClosedGoaway) {
+  H2Connection client;
+  FrameFactory f;
+  open_client(client, f);
+  auto req = to_headers(kRequest);
+  client.send_headers(1, req, true);
+  receive(client, f.headers(1, kResponse, true));
+  drain(client);
+  EXPECT_THROW(receive(client, f.headers(1, kResponse)), ProtocolError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(client), expect.goaway(0, ErrorCode::kStreamClosed));
+}
+
+TEST(ConnectionClosedStreams, WindowUpdateAndRstAfterEndStreamAreIgnored) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  close_stream_1_normally(server, f);
+  EXPECT_TRUE(
+      receive(server, f.window_update(1, 1) + f.rst_stream(1, ErrorCode::kNoError)).empty());
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+}
+
+TEST(ConnectionClosedStreams, HeadersOnAStreamThePeerResetAreAnsweredWithRst) {
+  for (int count : {1, 3}) {
+    for (bool end_stream : {false, true}) {
+      H2Connection server(server_config());
+      FrameFactory f;
+      open_server(server, f);
+      receive(server, f.headers(1, kRequest));
+      receive(server, f.rst_stream(1, ErrorCode::kCancel));
+      drain(server);
+      std::string bytes;
+      for (int i = 0; i < count; ++i) bytes += f.headers(1, {{"x-trailer", "1"}}, end_stream);
+      EXPECT_TRUE(receive(server, bytes).empty());
+      FrameFactory expect;
+      std::string rst;
+      for (int i = 0; i < count; ++i) rst += expect.rst_stream(1, ErrorCode::kStreamClosed);
+      EXPECT_EQ(drain(server), rst);
+      // Again after the stream was counted out.
+      EXPECT_EQ(server.open_inbound_streams(), 0u);
+      EXPECT_TRUE(receive(server, f.headers(1, {{"x-trailer", "1"}}, true)).empty());
+      EXPECT_EQ(drain(server), expect.rst_stream(1, ErrorCode::kStreamClosed));
+    }
+  }
+}
+
+TEST(ConnectionClosedStreams, DataOnAStreamThePeerResetIsAnsweredWithRst) {
+  for (int count : {1, 3}) {
+    H2Connection server(server_config());
+    FrameFactory f;
+    open_server(server, f);
+    receive(server, f.headers(1, kRequest));
+    receive(server, f.rst_stream(1, ErrorCode::kCancel));
+    drain(server);
+    std::string bytes;
+    for (int i = 0; i < count; ++i) bytes += f.data(1, "some data");
+    EXPECT_TRUE(receive(server, bytes).empty());
+    FrameFactory expect;
+    std::string rst;
+    for (int i = 0; i < count; ++i) rst += expect.rst_stream(1, ErrorCode::kStreamClosed);
+    EXPECT_EQ(drain(server), rst);  // small frames: no WINDOW_UPDATE
+  }
+}
+
+TEST(ConnectionClosedStreams, HeadersAndDataOnAStreamWeResetAreAnsweredWithRst) {
+  for (int count : {1, 3}) {
+    H2Connection server(server_config());
+    FrameFactory f;
+    open_server(server, f);
+    receive(server, f.headers(1, kRequest));
+    server.reset_stream(1, ErrorCode::kInternalError);
+    drain(server);
+    std::string bytes;
+    for (int i = 0; i < count; ++i)
+      bytes += f.headers(1, {{"x-trailer", "1"}}, true) + f.data(1, "some data");
+    EXPECT_TRUE(receive(server, bytes).empty());
+    FrameFactory expect;
+    std::string rst;
+    for (int i = 0; i < 2 * count; ++i) rst += expect.rst_stream(1, ErrorCode::kStreamClosed);
+    EXPECT_EQ(drain(server), rst);
+    EXPECT_EQ(server.open_inbound_streams(), 0u);
+    EXPECT_TRUE(receive(server, f.data(1, "x")).empty());
+    EXPECT_EQ(drain(server), expect.rst_stream(1, ErrorCode::kStreamClosed));
+  }
+}
+
+}  // namespace
+}  // namespace h2
