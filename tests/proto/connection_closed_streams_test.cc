@@ -189,5 +189,54 @@ TEST(ConnectionClosedStreams, HeadersAndDataOnAStreamWeResetAreAnsweredWithRst) 
   }
 }
 
+// §2.3: HEADERS on a half-closed(remote) stream is a stream error (auto-reset), once.
+TEST(ConnectionClosedStreams, HeadersAfterThePeerEndedAnOpenStreamResetsIt) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest, true));
+  drain(server);
+  std::string bytes = f.headers(1, {{"x-trailer", "1"}}, true);
+  bytes += f.headers(1, {{"x-trailer", "2"}}, true);
+  auto events = receive(server, bytes);
+  ASSERT_EQ(events.size(), 1u);
+  auto& r = event_at<StreamReset>(events, 0);
+  EXPECT_EQ(r.error_code, ErrorCode::kStreamClosed);
+  EXPECT_FALSE(r.remote_reset);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.rst_stream(1, ErrorCode::kStreamClosed) +
+                               expect.rst_stream(1, ErrorCode::kStreamClosed));
+  EXPECT_EQ(server.live_streams(), 0u);
+}
+
+// §2.3: frames for a stream id above the highest seen.
+TEST(ConnectionClosedStreams, DataAndWindowUpdateOnIdleStreamsAreConnectionErrors) {
+  for (int kind = 0; kind < 2; ++kind) {
+    H2Connection server(server_config());
+    FrameFactory f;
+    open_server(server, f);
+    receive(server, f.headers(1, kRequest));
+    drain(server);
+    const std::string frame = kind == 0 ? f.data(3, "x") : f.window_update(3, 10);
+    EXPECT_THROW(receive(server, frame), NoSuchStreamError) << kind;
+    FrameFactory expect;
+    EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));
+  }
+}
+
+TEST(ConnectionClosedStreams, RstStreamAndPriorityOnIdleStreamsAreIgnored) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest));
+  drain(server);
+  EXPECT_TRUE(receive(server, f.rst_stream(5, ErrorCode::kCancel)).empty());
+  auto events = receive(server, f.priority(7, 0, 15, false));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(event_at<PriorityUpdated>(events, 0).stream_id, 7u);
+  EXPECT_FALSE(server.stream_state(7));
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+}
+
 }  // namespace
 }  // namespace h2

@@ -321,6 +321,53 @@ TEST(ConnectionFlowControl, DataOnAResetStreamStillCreditsTheConnectionWindow) {
   EXPECT_EQ(drain(server), rst);
 }
 
+// Ours (docs/behaviour-differences.md): a DATA frame split across reads is reported piece by
+// piece; flow control counts the whole frame once, and the pieces' flow-controlled lengths add
+// up to it.
+TEST(ConnectionFlowControl, DataSplitAcrossReadsIsCountedOnce) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  HeaderPairs req = kRequest;
+  req.emplace_back("content-length", "100");
+  receive(server, f.headers(1, req));
+  const std::string frame = f.data(1, std::string(100, 'x'), true, uint8_t{10});
+  uint32_t counted = 0;
+  std::string payload;
+  size_t ended = 0;
+  for (size_t at = 0; at < frame.size(); at += 7) {
+    const std::string piece = frame.substr(at, 7);
+    auto events = receive(server, piece);
+    for (const Event& e : events) {
+      if (auto* d = std::get_if<DataReceived>(&e)) {
+        counted += d->flow_controlled_length;
+        payload += as_string_view(d->data);
+      }
+      if (std::holds_alternative<StreamEnded>(e)) ++ended;
+    }
+  }
+  EXPECT_EQ(payload, std::string(100, 'x'));
+  EXPECT_EQ(counted, 100u + 10 + 1);
+  EXPECT_EQ(ended, 1u);
+  EXPECT_EQ(server.inbound_flow_control_window(), 65535 - 111);
+  server.acknowledge_received_data(counted, 1);
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);  // below the update threshold
+}
+
+TEST(ConnectionFlowControl, SplitDataOverrunningContentLengthIsCaughtOnALaterPiece) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  HeaderPairs req = kRequest;
+  req.emplace_back("content-length", "10");
+  receive(server, f.headers(1, req));
+  const std::string frame = f.data(1, std::string(20, 'x'));
+  receive(server, frame.substr(0, 15));
+  EXPECT_THROW(receive(server, frame.substr(15)), InvalidBodyLengthError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));
+}
+
 // ---- Automatic window management ----
 
 TEST(ConnectionFlowControl, AcknowledgeWithInvalidArgumentsIsRejected) {
