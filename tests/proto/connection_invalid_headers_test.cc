@@ -1,0 +1,371 @@
+// H2Connection and invalid header blocks (BEHAVIOUR.md §2.9, §2.10, §2.6, §3
+// test_invalid_headers.py, connection level): received invalid blocks are connection errors,
+// invalid blocks we are asked to send are refused before anything is queued, and the
+// validation switches deliver / send blocks unchanged. The validator functions themselves are
+// covered by header_rules_test.cc.
+#include <gtest/gtest.h>
+
+#include "proto/connection_test_util.h"
+
+namespace h2 {
+namespace {
+
+using namespace h2test;
+
+H2Configuration server_config() {
+  H2Configuration c;
+  c.client_side = false;
+  return c;
+}
+
+const HeaderPairs kBase = {
+    {":method", "GET"}, {":path", "/"}, {":authority", "example.com"}, {":scheme", "https"}};
+
+HeaderPairs with(const HeaderPairs& extra) {
+  HeaderPairs out = kBase;
+  out.insert(out.end(), extra.begin(), extra.end());
+  return out;
+}
+
+// Every request block h2 rejects inbound (test_invalid_headers.py's list).
+std::vector<HeaderPairs> invalid_request_blocks() {
+  using namespace std::string_literals;
+  std::vector<HeaderPairs> out = {
+      with({{"User-Agent", "x"}}),                  // uppercase name
+      with({{"user-agent", "x"}, {":late", "y"}}),  // pseudo-header after regular
+      with({{":path", "/again"}}),                  // duplicated :path
+      with({{"connection", "close"}}),
+      with({{"proxy-connection", "close"}}),
+      with({{"keep-alive", "timeout=5"}}),
+      with({{"transfer-encoding", "chunked"}}),
+      with({{"upgrade", "h2c"}}),
+      with({{"te", "chunked"}}),
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}, {"host", "a"}, {"host", "a"}},
+      with({{"host", "other.example.com"}}),  // host != :authority
+      with({{" name", "x"}}),
+      with({{"name ", "x"}}),
+      with({{"name", " x"}}),
+      with({{"name", "x "}}),
+      with({{"na:me", "x"}}),
+      with({{"na\rme", "x"}}),
+      with({{"na\nme", "x"}}),
+      with({{"na\0me"s, "x"}}),
+      with({{"na\x01me", "x"}}),
+      with({{"name", "x\ry"}}),
+      with({{"name", "x\ny"}}),
+      with({{"name", "x\0y"s}}),
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}},  // no :authority, no host
+      with({{":protocol", "websocket"}}),                          // :protocol on a GET
+  };
+  // Pseudo-headers must come first: keep :protocol in the pseudo-header section.
+  out.back() = {{":method", "GET"},
+                {":path", "/"},
+                {":authority", "example.com"},
+                {":scheme", "https"},
+                {":protocol", "websocket"}};
+  return out;
+}
+
+std::string describe(const HeaderPairs& headers) {
+  std::string out;
+  for (const auto& [n, v] : headers) {
+    out += n;
+    out += ": ";
+    out += v;
+    out += " | ";
+  }
+  return out;
+}
+
+TEST(ConnectionInvalidHeaders, EachInvalidRequestBlockIsAConnectionProtocolError) {
+  for (const HeaderPairs& block : invalid_request_blocks()) {
+    H2Connection server(server_config());
+    FrameFactory f;
+    open_server(server, f);
+    EXPECT_THROW(receive(server, f.headers(1, block)), ProtocolError) << describe(block);
+    FrameFactory expect;
+    EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError)) << describe(block);
+    EXPECT_EQ(server.state(), ConnectionState::kClosed);
+  }
+}
+
+TEST(ConnectionInvalidHeaders, EachInvalidPushedRequestBlockIsAConnectionProtocolError) {
+  for (const HeaderPairs& block : invalid_request_blocks()) {
+    H2Connection client;
+    FrameFactory f;
+    open_client(client, f);
+    auto req = to_headers(kRequest);
+    client.send_headers(1, req, true);
+    drain(client);
+    EXPECT_THROW(receive(client, f.push_promise(1, 2, block)), ProtocolError) << describe(block);
+    FrameFactory expect;
+    EXPECT_EQ(drain(client), expect.goaway(0, ErrorCode::kProtocolError)) << describe(block);
+  }
+}
+
+TEST(ConnectionInvalidHeaders, WithInboundValidationOffEveryBlockIsDelivered) {
+  for (const HeaderPairs& block : invalid_request_blocks()) {
+    H2Configuration sc = server_config();
+    sc.validate_inbound_headers = false;
+    H2Connection server(sc);
+    FrameFactory f;
+    open_server(server, f);
+    auto events = receive(server, f.headers(1, block));
+    ASSERT_EQ(events.size(), 1u) << describe(block);
+    EXPECT_EQ(to_pairs(event_at<RequestReceived>(events, 0).headers), block);
+
+    H2Configuration cc;
+    cc.validate_inbound_headers = false;
+    H2Connection client(cc);
+    FrameFactory g;
+    open_client(client, g);
+    auto req = to_headers(kRequest);
+    client.send_headers(1, req, true);
+    events = receive(client, g.push_promise(1, 2, block));
+    ASSERT_EQ(events.size(), 1u) << describe(block);
+    EXPECT_EQ(to_pairs(event_at<PushedStreamReceived>(events, 0).headers), block);
+  }
+}
+
+TEST(ConnectionInvalidHeaders, TeTrailersIsAcceptedAndDelivered) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  const HeaderPairs block = with({{"te", "trailers"}});
+  auto events = receive(server, f.headers(1, block));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(to_pairs(event_at<RequestReceived>(events, 0).headers), block);
+}
+
+TEST(ConnectionInvalidHeaders, PseudoHeaderInReceivedTrailersIsAProtocolError) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest));
+  try {
+    receive(server, f.headers(1, {{":path", "/"}, {"x-trailer", "1"}}, true));
+    ADD_FAILURE() << "no ProtocolError";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("pseudo-header in trailer"), std::string::npos)
+        << e.what();
+  }
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));
+}
+
+TEST(ConnectionInvalidHeaders, HpackLiteralWithAnEmptyNameIsAProtocolError) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  ByteBuffer b;
+  // Literal without indexing, new (empty) name, value "\x04" of length 1 (h2's test bytes).
+  frame::write_headers(b, 1, as_bytes(std::string_view("\x00\x00\x01\x04", 4)), false);
+  try {
+    server.receive_data(b.view());
+    ADD_FAILURE() << "no ProtocolError";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("Received header name with zero length."),
+              std::string::npos)
+        << e.what();
+  }
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));  // stream 1 was opened
+}
+
+// Outbound: blocks validation refuses, both as a client request and as a server push.
+std::vector<HeaderPairs> invalid_outbound_blocks() {
+  return {
+      with({{"user-agent", "x"}, {":late", "y"}}),
+      with({{":path", "/again"}}),
+      with({{"te", "chunked"}}),
+      with({{"host", "other.example.com"}}),
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}},
+  };
+}
+
+TEST(ConnectionInvalidHeaders, SendingAnInvalidBlockIsRefusedAndQueuesNothing) {
+  for (const HeaderPairs& block : invalid_outbound_blocks()) {
+    auto h = to_headers(block);
+    H2Connection client;
+    FrameFactory f;
+    open_client(client, f);
+    EXPECT_THROW(client.send_headers(1, h), ProtocolError) << describe(block);
+    EXPECT_EQ(client.outbound_buffer_size(), 0u);
+    EXPECT_FALSE(client.stream_state(1));
+    EXPECT_EQ(client.encoder().table_entries(), 0u);
+
+    H2Connection server(server_config());
+    FrameFactory g;
+    open_server(server, g);
+    receive(server, g.headers(1, kRequest));
+    EXPECT_THROW(server.push_stream(1, 2, h), ProtocolError) << describe(block);
+    EXPECT_EQ(server.outbound_buffer_size(), 0u);
+    EXPECT_FALSE(server.stream_state(2));
+    EXPECT_NE(server.state(), ConnectionState::kClosed);
+  }
+}
+
+// Sends `block` as a request and as a push; returns the two decoded blocks.
+std::pair<HeaderPairs, HeaderPairs> sent_blocks(const HeaderPairs& block, bool validate,
+                                                bool normalize) {
+  auto h = to_headers(block);
+  H2Configuration cc;
+  cc.validate_outbound_headers = validate;
+  cc.normalize_outbound_headers = normalize;
+  H2Connection client(cc);
+  FrameFactory f;
+  open_client(client, f);
+  client.send_headers(1, h);
+  SentParser p1;
+  auto a = p1.parse(drain(client));
+
+  H2Configuration sc = server_config();
+  sc.validate_outbound_headers = validate;
+  sc.normalize_outbound_headers = normalize;
+  H2Connection server(sc);
+  FrameFactory g;
+  open_server(server, g);
+  receive(server, g.headers(1, kRequest));
+  server.push_stream(1, 2, h);
+  SentParser p2;
+  auto b = p2.parse(drain(server));
+  EXPECT_EQ(a.size(), 1u);
+  EXPECT_EQ(b.size(), 1u);
+  if (a.empty() || b.empty()) return {};
+  return {a[0].headers, b[0].headers};
+}
+
+TEST(ConnectionInvalidHeaders, ConnectionSpecificFieldsAreStrippedSilently) {
+  for (const char* name :
+       {"connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade"}) {
+    const HeaderPairs block = with({{name, "x"}, {"user-agent", "ua"}});
+    auto [headers, push] = sent_blocks(block, true, true);
+    EXPECT_EQ(headers, with({{"user-agent", "ua"}})) << name;
+    EXPECT_EQ(push, with({{"user-agent", "ua"}})) << name;
+  }
+}
+
+TEST(ConnectionInvalidHeaders, ValidationOffNormalizationOnSendsTheNormalizedBlock) {
+  for (const HeaderPairs& block : invalid_outbound_blocks()) {
+    auto [headers, push] = sent_blocks(block, false, true);
+    EXPECT_EQ(headers, block) << describe(block);
+    EXPECT_EQ(push, block) << describe(block);
+  }
+  const HeaderPairs strippable = with({{"Connection", "close"}, {"X-Name", " v "}});
+  auto [headers, push] = sent_blocks(strippable, false, true);
+  EXPECT_EQ(headers, with({{"x-name", "v"}}));
+  EXPECT_EQ(push, with({{"x-name", "v"}}));
+}
+
+TEST(ConnectionInvalidHeaders, ValidationAndNormalizationOffSendBlocksByteForByte) {
+  std::vector<HeaderPairs> blocks = invalid_outbound_blocks();
+  blocks.push_back(with({{"Connection", "close"}, {"X-Name", " v "}}));
+  for (const HeaderPairs& block : blocks) {
+    auto [headers, push] = sent_blocks(block, false, false);
+    EXPECT_EQ(headers, block) << describe(block);
+    EXPECT_EQ(push, block) << describe(block);
+  }
+}
+
+// ---- HPACK limits ----
+
+const HeaderPairs kBombRequest = {
+    {":method", "GET"}, {":authority", "example.com"}, {":scheme", "https"}, {":path", "/"}};
+const std::string kBombEntry(4063, 'a');  // "a" + 4063 bytes + 32 = the whole 4096-byte table
+
+std::string bomb_frame(uint32_t stream, bool push) {
+  ByteBuffer b;
+  if (push) {
+    frame::write_push_promise(b, stream, 2, as_bytes(std::string((1 << 14) - 4, '\xbe')));
+  } else {
+    frame::write_headers(b, stream, as_bytes(std::string(1 << 14, '\xbe')), false);
+  }
+  return std::string(b.string_view());
+}
+
+TEST(ConnectionInvalidHeaders, HpackBombRequestIsEnhanceYourCalm) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  receive(server, f.preamble());
+  HeaderPairs first = kBombRequest;
+  first.push_back({"a", kBombEntry});
+  receive(server, f.headers(1, first));
+  server.clear_outbound_data_buffer();
+  EXPECT_THROW(receive(server, bomb_frame(3, false)), DenialOfServiceError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kEnhanceYourCalm));
+}
+
+TEST(ConnectionInvalidHeaders, HpackBombResponseOrPushIsEnhanceYourCalm) {
+  for (bool push : {false, true}) {
+    H2Connection client;
+    client.initiate_connection();
+    auto req = to_headers(kBombRequest);
+    client.send_headers(1, req);
+    client.send_headers(3, req);
+    client.clear_outbound_data_buffer();
+    FrameFactory f;
+    receive(client, f.headers(1, {{":status", "200"}, {"a", kBombEntry}}));
+    EXPECT_THROW(receive(client, bomb_frame(3, push)), DenialOfServiceError) << push;
+    FrameFactory expect;
+    EXPECT_EQ(drain(client), expect.goaway(0, ErrorCode::kEnhanceYourCalm));
+  }
+}
+
+TEST(ConnectionInvalidHeaders, HeaderListLimitAppliesOnceAcknowledged) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  receive(server, f.preamble());
+  receive(server, f.headers(1, kBombRequest));
+  server.update_settings({{frame::setting_id::kMaxHeaderListSize, 50}});
+  server.clear_outbound_data_buffer();
+  EXPECT_EQ(receive(server, f.headers(3, kBombRequest)).size(), 1u);  // not yet acked
+  receive(server, f.settings_ack());
+  EXPECT_THROW(receive(server, f.headers(5, kBombRequest)), DenialOfServiceError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(3, ErrorCode::kEnhanceYourCalm));
+}
+
+// Deliberate difference: HPACK table-size violations are COMPRESSION_ERROR (RFC 9113 §4.3),
+// h2 sends PROTOCOL_ERROR.
+TEST(ConnectionInvalidHeaders, ShrunkTableSizeMustBeSignalledOnceAcknowledged) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  receive(server, f.preamble());
+  receive(server, f.headers(1, kBombRequest));
+  server.update_settings({{frame::setting_id::kHeaderTableSize, 128}});
+  server.clear_outbound_data_buffer();
+  EXPECT_EQ(receive(server, f.headers(3, kBombRequest)).size(), 1u);
+  receive(server, f.settings_ack());
+  try {
+    receive(server, f.headers(5, kBombRequest));
+    ADD_FAILURE() << "no ProtocolError";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.error_code(), ErrorCode::kCompressionError);
+  }
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(3, ErrorCode::kCompressionError));
+}
+
+TEST(ConnectionInvalidHeaders, TableSizeUpdateAboveOurSettingIsRejected) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  receive(server, f.preamble());
+  receive(server, f.headers(1, kBombRequest));
+  server.clear_outbound_data_buffer();
+  // Dynamic table size update to 4097 (5-bit prefix: 31 + 4066), then a request block.
+  std::string blk = "\x3f\xe2\x1f" + f.block(kBombRequest);
+  ByteBuffer b;
+  frame::write_headers(b, 5, as_bytes(blk), false);
+  try {
+    server.receive_data(b.view());
+    ADD_FAILURE() << "no ProtocolError";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.error_code(), ErrorCode::kCompressionError);
+  }
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kCompressionError));
+}
+
+}  // namespace
+}  // namespace h2
