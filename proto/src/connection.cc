@@ -1009,6 +1009,10 @@ std::optional<std::string> H2Connection::initiate_upgrade_connection(
     // Apply the client's settings as if received, without an ACK (RFC 7540 §3.2.1).
     const std::string payload = base64url_decode(*settings_header);
     if (payload.size() % 6 != 0) throw ProtocolError("Invalid HTTP2-Settings header length");
+    for (frame::Setting s : frame::SettingsView(as_bytes(payload))) {
+      Settings probe(!config_.client_side);  // validate all before applying any
+      probe.set(s.id, s.value);
+    }
     for (frame::Setting s : frame::SettingsView(as_bytes(payload)))
       remote_settings_.set(s.id, s.value);
     m.apply_remote_settings(remote_settings_.acknowledge());

@@ -196,5 +196,16 @@ TEST(ConnectionUpgradeServer, MalformedSettingsHeaderIsAProtocolError) {
   EXPECT_THROW(other.initiate_upgrade_connection("AAMA*ABkAAQAAP__"), ProtocolError);
 }
 
+TEST(ConnectionUpgradeServer, InvalidSettingInTheHeaderLeavesRemoteSettingsUnchanged) {
+  H2Connection server(server_config());
+  // MAX_CONCURRENT_STREAMS=100, then ENABLE_PUSH=2 (invalid).
+  EXPECT_THROW(server.initiate_upgrade_connection("AAMAAABkAAIAAAAC"), InvalidSettingsValueError);
+  EXPECT_FALSE(server.remote_settings().has_pending());
+  EXPECT_EQ(server.remote_settings().max_concurrent_streams(),
+            Settings::kUnboundedConcurrentStreams);
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+  EXPECT_FALSE(server.stream_state(1));
+}
+
 }  // namespace
 }  // namespace h2
