@@ -9,6 +9,7 @@ packages=(
   liburing-dev libspdlog-dev libconcurrentqueue-dev libreaderwriterqueue-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libnghttp2-dev nghttp2-client
+  curl nghttp2-server python3-h2 python3-pytest
 )
 if [[ "${1:-}" == "--ci" ]]; then
   packages+=(clang libclang-rt-14-dev llvm clang-format)
