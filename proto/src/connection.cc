@@ -827,12 +827,24 @@ void H2Connection::Impl::on_settings(const frame::SettingsFrame& f) {
 void H2Connection::Impl::apply_local_settings(const ChangedSettings& changes) {
   if (const ChangedSetting* cs = find_change(changes, kInitialWindowSize)) {
     const int64_t delta = int64_t{cs->new_value} - int64_t{cs->original_value.value_or(65535)};
-    streams.for_each([&](uint32_t, Stream* s) { s->inbound.adjust_max(delta); });
+    streams.for_each([&](uint32_t id, Stream* s) {
+      s->inbound.adjust_max(delta);
+      // Bytes the application acknowledged but that stayed below the update threshold must
+      // be reconsidered against the new target: after a shrink no more DATA can arrive to
+      // trigger the update, and the stream would stall (h2 stalls here).
+      if (!s->sm.counts_as_open()) return;
+      if (auto increment = s->inbound.process_bytes(0))
+        frame::write_window_update(out(), id, *increment);
+    });
   }
   if (const ChangedSetting* cs = find_change(changes, kMaxHeaderListSize))
     decoder.set_max_header_list_size(cs->new_value);
-  if (const ChangedSetting* cs = find_change(changes, kMaxFrameSize))
+  if (const ChangedSetting* cs = find_change(changes, kMaxFrameSize)) {
     c.max_inbound_frame_size_ = cs->new_value;
+    // At once, for the frames after the ACK in this same read (h2 waits for the next
+    // receive_data call and refuses a larger frame that follows the ACK in the same bytes).
+    reader.set_max_frame_size(cs->new_value);
+  }
   if (const ChangedSetting* cs = find_change(changes, kHeaderTableSize))
     decoder.set_max_allowed_table_size(cs->new_value);
 }
