@@ -209,6 +209,9 @@ struct H2Connection::Impl {
 
   // A DATA frame handed out in pieces whose first piece was refused: drop the rest.
   bool dropping_data = false;
+  // Set when the refused pieces were not yet counted by the window manager (the stream went
+  // away after the frame's first piece was reported).
+  bool crediting_dropped_data = false;
 
   // Flood limits (config.limits; BEHAVIOUR.md §2.17 lists what h2 lacks).
   uint32_t queued_ping_acks = 0;      // automatic PING ACKs not yet taken by data_to_send
@@ -745,10 +748,25 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
   if (!f.first) {
     // A later piece of a frame whose first piece was accepted: more payload, same stream.
     if (dropping_data) {
+      if (crediting_dropped_data)
+        if (auto increment = inbound_window.process_bytes(static_cast<uint32_t>(f.data.size())))
+          frame::write_window_update(out(), 0, *increment);
       if (f.last) dropping_data = false;
       return;
     }
-    Stream& s = get_stream(f.stream_id);
+    Stream* live = streams.find(f.stream_id);
+    if (!live) {
+      // We reset the stream between two pieces of the frame. As for DATA on a closed stream:
+      // one RST_STREAM(STREAM_CLOSED) for the frame, and the rest of its payload (never
+      // reported) is credited back to the connection window.
+      frame::write_rst_stream(out(), f.stream_id, ErrorCode::kStreamClosed);
+      if (auto increment = inbound_window.process_bytes(static_cast<uint32_t>(f.data.size())))
+        frame::write_window_update(out(), 0, *increment);
+      dropping_data = !f.last;
+      crediting_dropped_data = true;
+      return;
+    }
+    Stream& s = *live;
     track_content_length(s, f.data.size(), f.end_stream());
     DataReceived e{f.stream_id, f.data, static_cast<uint32_t>(f.data.size()), std::nullopt};
     if (f.end_stream()) {
@@ -760,6 +778,7 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
     return;
   }
   dropping_data = false;
+  crediting_dropped_data = false;
   c.state_machine_.process_input(ConnectionInput::kRecvData);
   if (f.flow_controlled_length == 0 && !(f.flags & frame::flags::kEndStream)) count_empty_frame();
   inbound_window.window_consumed(f.flow_controlled_length);
