@@ -206,6 +206,14 @@ def test_client_100_concurrent_urls_from_nghttpd(nghttpd):
     assert lines == [f"200 {nghttpd}/index.html?n={i}" for i in range(100)]
 
 
+def test_client_keeps_to_nghttpd_max_concurrent_streams(nghttpd):
+    # nghttpd allows 100 streams at a time; the other 150 wait for free slots.
+    r = client("-q", *[f"{nghttpd}/index.html?n={i}" for i in range(250)])
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) == 250
+    assert all(line.startswith(b"200 ") for line in r.stdout.splitlines())
+
+
 def test_client_posts_1mib_to_nghttpd(nghttpd, payload):
     # nghttpd reads and drops request bodies; the whole 1 MiB must get through its windows.
     r = client("-q", "--data", str(payload), f"{nghttpd}/index.html")
@@ -238,7 +246,8 @@ def test_client_get_prints_status_headers_body(server):
 def test_client_prints_trailers_after_body(server):
     r = client(f"{server}/trailers")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.endswith(TRAILERS_BODY + f"x-trailer: done\nx-body-length: {len(TRAILERS_BODY)}\n".encode())
+    trailers = f"x-trailer: done\nx-body-length: {len(TRAILERS_BODY)}\n".encode()
+    assert r.stdout.endswith(TRAILERS_BODY + trailers)
 
 
 def test_client_100_concurrent_urls(server):

@@ -68,16 +68,18 @@ class Socket {
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
 
-  // Bounds every blocking read and write; 0 = wait forever.
-  void set_timeout(double seconds) const noexcept {
+  // Bound blocking reads / writes; 0 = wait forever.
+  void set_receive_timeout(double seconds) const noexcept { set_timeout(SO_RCVTIMEO, seconds); }
+  void set_send_timeout(double seconds) const noexcept { set_timeout(SO_SNDTIMEO, seconds); }
+
+ private:
+  void set_timeout(int option, double seconds) const noexcept {
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(seconds);
     tv.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(tv.tv_sec)) * 1e6);
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, option, &tv, sizeof tv);
   }
 
- private:
   int fd_ = -1;
 };
 

@@ -34,6 +34,8 @@ using h2::examples::Socket;
 using Clock = std::chrono::steady_clock;
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+constexpr uint64_t kAssumedConcurrentStreams = 100;
+
 struct Url {
   std::string text, host, authority, path;
   uint16_t port = 80;
@@ -145,10 +147,12 @@ class ClientSession {
                        [](const Exchange& x) { return x.done; });
   }
 
-  // Opens streams while the server's MAX_CONCURRENT_STREAMS allows.
+  // Opens streams while the server's MAX_CONCURRENT_STREAMS allows. Until its SETTINGS
+  // arrive the limit is unknown: assume 100, the least RFC 9113 §6.5.2 recommends.
   void start_requests() {
-    while (next_ < exchanges_.size() &&
-           conn_.open_outbound_streams() < conn_.remote_settings().max_concurrent_streams()) {
+    const uint64_t limit = settings_received_ ? conn_.remote_settings().max_concurrent_streams()
+                                              : kAssumedConcurrentStreams;
+    while (next_ < exchanges_.size() && conn_.open_outbound_streams() < limit) {
       Exchange& x = exchanges_[next_++];
       x.stream_id = conn_.get_next_available_stream_id();
       by_stream_[x.stream_id] = &x;
@@ -222,6 +226,7 @@ class ClientSession {
   // Streams above its last_stream_id were never processed and the rest may still complete,
   // but this simple client stops at a GOAWAY.
   void on(const h2::ConnectionTerminated&) { terminated_ = true; }
+  void on(const h2::RemoteSettingsChanged&) { settings_received_ = true; }
   void on(const auto&) {}
 
   Exchange* find(uint32_t stream_id) {
@@ -246,6 +251,7 @@ class ClientSession {
   Clock::time_point ping_sent_;
   bool ping_acked_ = false;
   bool terminated_ = false;
+  bool settings_received_ = false;
 };
 
 void print_fields(const Fields& fields) {
@@ -317,7 +323,8 @@ int run(Options& options) {
 
   Socket socket = h2::examples::connect_tcp(exchanges[0].url.host, exchanges[0].url.port);
   socket.set_no_delay();
-  socket.set_timeout(options.timeout_s);
+  socket.set_receive_timeout(options.timeout_s);
+  socket.set_send_timeout(options.timeout_s);
   const bool connected = ClientSession(socket, options, exchanges).run();
 
   bool all_2xx = true;

@@ -39,6 +39,8 @@ constexpr std::string_view kTrailersBody = "This response ends with trailers.\n"
 constexpr std::string_view kNotFoundBody = "not found\n";
 constexpr std::string_view kNotAllowedBody = "method not allowed\n";
 
+constexpr double kSendTimeoutSeconds = 30;
+
 enum class Route { kHello, kEcho, kTrailers, kNotFound, kMethodNotAllowed };
 
 Route route_of(std::string_view method, std::string_view path) {
@@ -243,6 +245,8 @@ class ConnectionThreads {
     entry.done = std::make_shared<std::atomic<bool>>(false);
     entry.thread = std::thread([s = entry.socket.get(), done = entry.done] {
       s->set_no_delay();
+      // A client that stops reading must not pin this thread (and shutdown) forever.
+      s->set_send_timeout(kSendTimeoutSeconds);
       ServerSession(*s).run();
       done->store(true);
     });
