@@ -916,7 +916,12 @@ void H2Connection::Impl::on_window_update(const frame::WindowUpdateFrame& f) {
 void H2Connection::Impl::on_rst_stream(const frame::RstStreamFrame& f) {
   c.state_machine_.process_input(ConnectionInput::kRecvRstStream);
   Stream* s = streams.find(f.stream_id);
-  if (!s) return;  // unknown or forgotten: nothing to do
+  if (!s) {
+    // RFC 9113 §5.1: RST_STREAM on an idle stream is a connection error (h2 ignores it);
+    // on a stream closed and forgotten it is ignored.
+    if (!seen(f.stream_id)) throw ProtocolError("RST_STREAM on an idle stream");
+    return;
+  }
   // Reset by the peer before we sent anything back: the rapid-reset pattern.
   if (!is_outbound(f.stream_id) && !s->sm.headers_sent() &&
       s->sm.state() != StreamState::kClosed)

@@ -224,17 +224,40 @@ TEST(ConnectionClosedStreams, DataAndWindowUpdateOnIdleStreamsAreConnectionError
   }
 }
 
-TEST(ConnectionClosedStreams, RstStreamAndPriorityOnIdleStreamsAreIgnored) {
+TEST(ConnectionClosedStreams, PriorityOnAnIdleStreamIsOnlyAnEvent) {
   H2Connection server(server_config());
   FrameFactory f;
   open_server(server, f);
   receive(server, f.headers(1, kRequest));
   drain(server);
-  EXPECT_TRUE(receive(server, f.rst_stream(5, ErrorCode::kCancel)).empty());
   auto events = receive(server, f.priority(7, 0, 15, false));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(event_at<PriorityUpdated>(events, 0).stream_id, 7u);
   EXPECT_FALSE(server.stream_state(7));
+  EXPECT_EQ(server.outbound_buffer_size(), 0u);
+}
+
+TEST(ConnectionClosedStreams, RstStreamOnAnIdleStreamIsAConnectionError) {
+  // RFC 9113 §5.1 (h2 ignores it; see docs/behaviour-differences.md).
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest));
+  drain(server);
+  EXPECT_THROW(receive(server, f.rst_stream(5, ErrorCode::kCancel)), ProtocolError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));
+}
+
+TEST(ConnectionClosedStreams, RstStreamOnAForgottenStreamIsIgnored) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  receive(server, f.headers(1, kRequest, true));
+  auto response = to_headers(kResponse);
+  server.send_headers(1, response, true);
+  drain(server);
+  EXPECT_TRUE(receive(server, f.rst_stream(1, ErrorCode::kCancel)).empty());
   EXPECT_EQ(server.outbound_buffer_size(), 0u);
 }
 
