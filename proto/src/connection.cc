@@ -492,6 +492,7 @@ struct H2Connection::Impl {
   void on_rst_stream(const frame::RstStreamFrame& f);
   void on_altsvc(const frame::AltsvcFrame& f);
   void on_stream_frame_error(const frame::FrameError& e);
+  void log_frame(const frame::Reader::Result& r) const;
   void apply_local_settings(const ChangedSettings& changes);
   void apply_remote_settings(const ChangedSettings& changes);
   void dispatch_guarded(const frame::Frame& f);
@@ -945,6 +946,20 @@ void H2Connection::Impl::on_altsvc(const frame::AltsvcFrame& f) {
     add_event(AlternativeServiceAvailable{arena.copy(s->authority), f.field_value});
 }
 
+// h2's trace log: one line per frame received (only when a trace sink is set).
+void H2Connection::Impl::log_frame(const frame::Reader::Result& r) const {
+  std::string line = "Received frame ";
+  line += frame::frame_type_name(r.header.type);
+  line += " stream=" + std::to_string(r.header.stream_id) +
+          " flags=" + std::to_string(r.header.flags) + " length=" + std::to_string(r.header.length);
+  if (r.status == frame::Reader::Status::kStreamError) {
+    line += " (stream error: ";
+    line += frame::describe(r.error.kind);
+    line += ")";
+  }
+  c.config_.logger.trace(line);
+}
+
 void H2Connection::Impl::on_stream_frame_error(const frame::FrameError& e) {
   // A stream error found by the frame reader (RFC 9113 §5.4.2): reset that stream only.
   frame::write_rst_stream(out(), e.stream_id, e.code);
@@ -991,6 +1006,8 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
       if (m.in_block && (r.header.type != static_cast<uint8_t>(frame::FrameType::kContinuation) ||
                          r.header.stream_id != m.block_stream))
         throw ProtocolError("Invalid frame during header block.");
+      if (config_.logger.trace) [[unlikely]]
+        m.log_frame(r);
       if (r.status == frame::Reader::Status::kStreamError) {
         m.on_stream_frame_error(r.error);
       } else {
@@ -1001,6 +1018,9 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
     }
   } catch (const ProtocolError& e) {
     m.forget_closed_streams();
+    if (config_.logger.debug)
+      config_.logger.debug("Terminating connection (GOAWAY " +
+                           std::string(error_code_name(e.error_code())) + "): " + e.what());
     m.terminate_connection(e.error_code());
     m.events.clear();
     m.pending_headers.clear();

@@ -410,5 +410,30 @@ TEST(ConnectionClient, NextStreamIdAdvancesOnlyWhenUsed) {
   EXPECT_EQ(client.get_next_available_stream_id(), 3u);
 }
 
+TEST(ConnectionLogger, TraceSeesEveryFrameAndDebugSeesTheTermination) {
+  std::vector<std::string> trace, debug;
+  H2Configuration config = server_config();
+  config.logger.trace = [&trace](std::string_view line) { trace.emplace_back(line); };
+  config.logger.debug = [&debug](std::string_view line) { debug.emplace_back(line); };
+  H2Connection server(config);
+  FrameFactory f;
+  server.initiate_connection();
+  receive(server, f.preamble() + f.settings() + f.ping({}));
+  ASSERT_EQ(trace.size(), 2u);
+  EXPECT_NE(trace[0].find("SETTINGS"), std::string::npos);
+  EXPECT_NE(trace[1].find("PING"), std::string::npos);
+  EXPECT_TRUE(debug.empty());
+  EXPECT_THROW(receive(server, f.data(1, "x")), ProtocolError);  // DATA on an idle stream
+  ASSERT_EQ(debug.size(), 1u);
+  EXPECT_NE(debug[0].find("PROTOCOL_ERROR"), std::string::npos);
+}
+
+TEST(ConnectionLogger, NoLoggerMeansNoWork) {
+  H2Connection server(server_config());  // empty sinks: nothing is formatted
+  FrameFactory f;
+  open_server(server, f);
+  EXPECT_TRUE(receive(server, f.settings()).size() == 1);
+}
+
 }  // namespace
 }  // namespace h2
