@@ -13,38 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "counting_new.h"
 #include "h2/connection.h"
 #include "ratio_reporter.h"
 
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// g++ 12 flags free() on memory from a *replaced* operator new when it inlines both; every
-// form below allocates with malloc, so the pairing is right.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) {
-  return operator new(n);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, size_t) noexcept {
-  std::free(p);
-}
-#pragma GCC diagnostic pop
+using h2bench::g_allocations;
 
 namespace {
 

@@ -16,41 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "counting_new.h"
 #include "h2/frame.h"
 #include "h2/frame_reader.h"
 #include "ratio_reporter.h"
 
-// Counting allocator: every operator new in this process goes through here, so a benchmark
-// can report allocations per frame.
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// g++ 12 flags free() on memory from a *replaced* operator new when it inlines both; the
-// pairing is correct here because every form below allocates with malloc.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) {
-  return operator new(n);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, size_t) noexcept {
-  std::free(p);
-}
-#pragma GCC diagnostic pop
+using h2bench::g_allocations;  // counting_new.h: every operator new of this process
 
 namespace {
 

@@ -258,19 +258,6 @@ TEST(ConnectionServer, UnknownFrameTypesGiveOneEventAndQueueNothing) {
   }
 }
 
-TEST(ConnectionServer, RstStreamGivesStreamResetOnlyOnce) {
-  H2Connection server(server_config());
-  FrameFactory f;
-  open_server(server, f);
-  receive(server, f.headers(1, kRequest));
-  auto events =
-      receive(server, f.rst_stream(1, ErrorCode::kCancel) + f.rst_stream(1, ErrorCode::kCancel));
-  ASSERT_EQ(events.size(), 1u);
-  auto& r = event_at<StreamReset>(events, 0);
-  EXPECT_EQ(r.error_code, ErrorCode::kCancel);
-  EXPECT_TRUE(r.remote_reset);
-}
-
 TEST(ConnectionServer, TooManyStreamsAfterOurLimitIsAcked) {
   H2Connection server(server_config());
   FrameFactory f;
@@ -282,22 +269,6 @@ TEST(ConnectionServer, TooManyStreamsAfterOurLimitIsAcked) {
   EXPECT_THROW(receive(server, f.headers(3, kRequest)), TooManyStreamsError);
   FrameFactory expect;
   EXPECT_EQ(drain(server), expect.goaway(1, ErrorCode::kProtocolError));
-}
-
-TEST(ConnectionServer, HeadersForALowerStreamIdIsStreamIdTooLow) {
-  H2Connection server(server_config());
-  FrameFactory f;
-  open_server(server, f);
-  receive(server, f.headers(3, kRequest));
-  try {
-    receive(server, f.headers(1, kRequest));
-    FAIL();
-  } catch (const StreamIDTooLowError& e) {
-    EXPECT_EQ(e.stream_id, 1u);
-    EXPECT_EQ(e.max_stream_id, 3u);
-  }
-  FrameFactory expect;
-  EXPECT_EQ(drain(server), expect.goaway(3, ErrorCode::kProtocolError));
 }
 
 TEST(ConnectionServer, DataAfterEndStreamIsAStreamErrorThatCreditsTheConnectionWindow) {
