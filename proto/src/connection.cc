@@ -168,7 +168,7 @@ struct H2Connection::Impl {
       : c(conn),
         encoder(conn.config_.encoder_strategy),
         inbound_window(65535),
-        closed(kMaxClosedStreams) {}
+        closed(conn.config_.limits.max_closed_streams) {}
 
   H2Connection& c;
   frame::Reader reader;

@@ -233,6 +233,47 @@ TEST(ConnectionLimits, OversizedFrameIsRejectedBeforeItsPayloadArrives) {
   EXPECT_THROW(receive(server, header), FrameTooLargeError);
 }
 
+TEST(ConnectionLimits, ClosedStreamMemoryIsBoundedByConfiguration) {
+  Limits limits;
+  limits.max_closed_streams = 2;
+  H2Connection server(server_config(limits));
+  FrameFactory f;
+  open_server(server, f);
+  auto response = to_headers(kResponse);
+  for (uint32_t id : {1u, 3u, 5u}) {  // three streams closed by END_STREAM both ways
+    receive(server, f.headers(id, kRequest, true));
+    server.send_headers(id, response, true);
+  }
+  drain(server);
+  // Stream 3 is remembered: a late HEADERS is a STREAM_CLOSED connection error.
+  EXPECT_THROW(receive(server, f.headers(3, kRequest)), StreamClosedError);
+  FrameFactory expect;
+  EXPECT_EQ(drain(server), expect.goaway(5, ErrorCode::kStreamClosed));
+}
+
+TEST(ConnectionLimits, ForgottenStreamsAreTreatedAsNeverSeen) {
+  Limits limits;
+  limits.max_closed_streams = 2;
+  H2Connection server(server_config(limits));
+  FrameFactory f;
+  open_server(server, f);
+  auto response = to_headers(kResponse);
+  for (uint32_t id : {1u, 3u, 5u}) {
+    receive(server, f.headers(id, kRequest, true));
+    server.send_headers(id, response, true);
+  }
+  drain(server);
+  // Stream 1 was evicted: the late HEADERS is a plain PROTOCOL_ERROR (BEHAVIOUR.md §2.2).
+  try {
+    receive(server, f.headers(1, kRequest));
+    FAIL();
+  } catch (const StreamClosedError&) {
+    FAIL() << "stream 1 should have been forgotten";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.error_code(), ErrorCode::kProtocolError);
+  }
+}
+
 // ---- Graceful shutdown --------------------------------------------------------------------
 
 TEST(ConnectionGracefulShutdown, ExistingStreamsFinishNewOnesAreRefused) {

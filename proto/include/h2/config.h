@@ -45,6 +45,9 @@ struct Limits {
   // Unsent output backlog in bytes (the application stopped draining data_to_send), checked
   // after each received frame.
   size_t max_outbound_buffer = 16 * 1024 * 1024;
+  // Closed streams remembered to classify late frames (h2: 65536). Memory grows with use, up
+  // to ~14 bytes per entry; a gateway holding many long-lived connections may lower it.
+  size_t max_closed_streams = size_t{1} << 16;
   // The rapid-reset bucket needs the time. The connection reads no clock of its own unless
   // this is empty, in which case std::chrono::steady_clock is used (tests inject a fake).
   std::function<uint64_t()> now_ms;
