@@ -221,6 +221,11 @@ struct H2Connection::Impl {
   double reset_tokens = -1;           // rapid-reset token bucket (-1: not yet filled)
   uint64_t reset_refilled_ms = 0;
 
+  // SETTINGS frames we sent and the peer has not acknowledged yet, oldest first: the codes
+  // each carried as pending values (empty for initiate_connection's, whose values are
+  // current from the start). An ACK applies exactly its frame's values (RFC 9113 §6.5.3).
+  std::vector<std::vector<uint16_t>> settings_in_flight;
+
   // Graceful shutdown (RFC 9113 §6.8): GOAWAY sent, streams above drain_last refused.
   bool draining = false;
   uint32_t drain_last = 0;
@@ -813,7 +818,12 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
 void H2Connection::Impl::on_settings(const frame::SettingsFrame& f) {
   c.state_machine_.process_input(ConnectionInput::kRecvSettings);
   if (f.ack) {
-    ChangedSettings changes = c.local_settings_.acknowledge();
+    // A spurious ACK (nothing in flight) changes nothing.
+    ChangedSettings changes;
+    if (!settings_in_flight.empty()) {
+      changes = c.local_settings_.acknowledge(settings_in_flight.front());
+      settings_in_flight.erase(settings_in_flight.begin());
+    }
     apply_local_settings(changes);
     add_event(SettingsAcknowledged{std::move(changes)});
     return;
@@ -1050,6 +1060,7 @@ void H2Connection::initiate_connection() {
   if (config_.client_side) out.append(frame::kClientPreface);
   const std::vector<frame::Setting> settings = local_settings_.current();
   frame::write_settings(out, settings);
+  impl_->settings_in_flight.emplace_back();  // carries current values only
 }
 
 std::optional<std::string> H2Connection::initiate_upgrade_connection(
@@ -1302,10 +1313,13 @@ void H2Connection::update_settings(std::span<const std::pair<uint16_t, int64_t>>
   state_machine_.process_input(ConnectionInput::kSendSettings);
   std::vector<frame::Setting> entries;
   entries.reserve(new_settings.size());
+  std::vector<uint16_t> codes;
   for (const auto& [code, value] : new_settings) {
     local_settings_.set(code, value);
     entries.push_back({code, static_cast<uint32_t>(value)});
+    if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
   }
+  m.settings_in_flight.push_back(std::move(codes));
   frame::write_settings(m.out(), entries);
 }
 

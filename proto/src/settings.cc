@@ -1,6 +1,8 @@
 // h2::Settings: per-setting value queues with h2's acknowledgement semantics (BEHAVIOUR.md §1.5).
 #include "h2/settings.h"
 
+#include <algorithm>
+
 #include <stdexcept>
 #include <string>
 
@@ -118,6 +120,22 @@ ChangedSettings Settings::acknowledge() {
   ChangedSettings changed;
   for (Entry& e : entries_) {
     if (!e.has_current) {  // created by set(): its first pending value becomes current
+      changed.push_back({e.code, std::nullopt, e.values.front()});
+      e.has_current = true;
+    } else if (e.values.size() > 1) {
+      const uint32_t old_value = e.values.front();
+      e.values.erase(e.values.begin());
+      changed.push_back({e.code, old_value, e.values.front()});
+    }
+  }
+  return changed;
+}
+
+ChangedSettings Settings::acknowledge(std::span<const uint16_t> codes) {
+  ChangedSettings changed;
+  for (Entry& e : entries_) {
+    if (std::find(codes.begin(), codes.end(), e.code) == codes.end()) continue;
+    if (!e.has_current) {
       changed.push_back({e.code, std::nullopt, e.values.front()});
       e.has_current = true;
     } else if (e.values.size() > 1) {

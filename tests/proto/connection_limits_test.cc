@@ -321,3 +321,65 @@ TEST(ConnectionGracefulShutdown, RefusedStreamKeepsTheDecoderInSync) {
 
 }  // namespace
 }  // namespace h2
+
+namespace h2 {
+namespace {
+
+using namespace h2test;
+
+// RFC 9113 §6.5.3: an ACK acknowledges the SETTINGS frame it answers, in order. h2 applies
+// every pending value on any ACK, so an update sent before the first SETTINGS is acknowledged
+// took effect one ACK early (docs/behaviour-differences.md).
+TEST(ConnectionSettingsAcks, EachAckAppliesOnlyTheFrameItAnswers) {
+  H2Connection client;
+  FrameFactory f;
+  client.initiate_connection();
+  client.update_settings({{frame::setting_id::kHeaderTableSize, 0}});
+  drain(client);
+  auto first = receive(client, f.settings() + f.settings_ack());
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(event_at<SettingsAcknowledged>(first, 1).changed_settings.empty());
+  EXPECT_EQ(client.local_settings().header_table_size(), 4096u);
+  // The server has not seen our update yet: a block without a size update is still fine.
+  auto request = to_headers(kRequest);
+  client.send_headers(1, request, true);
+  const std::string response = f.headers(1, kResponse, true);
+  EXPECT_NO_THROW(receive(client, response));
+  auto second = receive(client, f.settings_ack());
+  ASSERT_EQ(second.size(), 1u);
+  const auto& changed = event_at<SettingsAcknowledged>(second, 0).changed_settings;
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].setting, frame::setting_id::kHeaderTableSize);
+  EXPECT_EQ(changed[0].new_value, 0u);
+  EXPECT_EQ(client.decoder().max_allowed_table_size(), 0u);
+}
+
+TEST(ConnectionSettingsAcks, TwoUpdatesInFlightAreAppliedOnePerAck) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  server.update_settings({{frame::setting_id::kMaxConcurrentStreams, 10}});
+  server.update_settings({{frame::setting_id::kInitialWindowSize, 1000}});
+  auto first = receive(server, f.settings_ack());
+  const auto& c1 = event_at<SettingsAcknowledged>(first, 0).changed_settings;
+  ASSERT_EQ(c1.size(), 1u);
+  EXPECT_EQ(c1[0].setting, frame::setting_id::kMaxConcurrentStreams);
+  EXPECT_EQ(server.local_settings().initial_window_size(), 65535u);
+  auto second = receive(server, f.settings_ack());
+  const auto& c2 = event_at<SettingsAcknowledged>(second, 0).changed_settings;
+  ASSERT_EQ(c2.size(), 1u);
+  EXPECT_EQ(c2[0].setting, frame::setting_id::kInitialWindowSize);
+  EXPECT_EQ(server.local_settings().initial_window_size(), 1000u);
+}
+
+TEST(ConnectionSettingsAcks, SpuriousAckChangesNothing) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  auto events = receive(server, f.settings_ack());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(event_at<SettingsAcknowledged>(events, 0).changed_settings.empty());
+}
+
+}  // namespace
+}  // namespace h2

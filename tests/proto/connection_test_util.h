@@ -184,18 +184,20 @@ inline std::vector<h2::Event> receive(h2::H2Connection& c, const std::string& by
   return c.receive_data(h2::as_bytes(bytes));
 }
 
-// A server that has read the client preface and SETTINGS, with its own output drained.
+// A server that has read the client preface and SETTINGS and the ACK of its own SETTINGS,
+// with its own output drained (a real peer acknowledges our first SETTINGS right away).
 inline h2::H2Connection& open_server(h2::H2Connection& server, FrameFactory& f) {
   server.initiate_connection();
-  receive(server, f.preamble() + f.settings());
+  receive(server, f.preamble() + f.settings() + f.settings_ack());
   drain(server);
   return server;
 }
 
-// A client with its preface and SETTINGS sent and the server's SETTINGS received.
+// A client with its preface and SETTINGS sent, the server's SETTINGS received and ours
+// acknowledged.
 inline h2::H2Connection& open_client(h2::H2Connection& client, FrameFactory& f) {
   client.initiate_connection();
-  receive(client, f.settings());
+  receive(client, f.settings() + f.settings_ack());
   drain(client);
   return client;
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,9 @@ class Settings {
   void set(uint16_t code, int64_t value);
   // Pending values become current, one level per setting; returns what changed.
   ChangedSettings acknowledge();
+  // The same, limited to `codes`: the settings one acknowledged SETTINGS frame carried
+  // (RFC 9113 §6.5.3 — an ACK covers exactly the frame it answers).
+  ChangedSettings acknowledge(std::span<const uint16_t> codes);
   bool has_pending() const noexcept;
 
   // Every setting with a current value, in first-set order (for initiate_connection).
