@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 TEST(ConnectionClient, InitiateConnectionQueuesPrefaceAndEveryLocalSetting) {
   H2Connection client;
   client.initiate_connection();

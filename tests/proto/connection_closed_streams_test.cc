@@ -12,12 +12,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 // A server whose stream 1 is closed by END_STREAM both ways (request and response ended).
 void close_stream_1_normally(H2Connection& server, FrameFactory& f) {
   open_server(server, f);

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 TEST(ConnectionConfig, Defaults) {
   H2Configuration c;
   EXPECT_TRUE(c.client_side);

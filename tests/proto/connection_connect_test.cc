@@ -10,12 +10,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 const HeaderPairs kConnect = {{":method", "CONNECT"}, {":authority", "proxy.example.com:443"}};
 const HeaderPairs kExtendedConnect = {{":method", "CONNECT"},
                                       {":protocol", "websocket"},

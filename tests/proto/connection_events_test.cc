@@ -13,12 +13,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 // h2 builds RemoteSettingsChanged from (old settings, new frame) for arbitrary codes and
 // values (hypothesis); here random SETTINGS frames go through a connection. Values are kept
 // valid for the known settings the receiver checks.

@@ -12,12 +12,6 @@ using namespace h2test;
 
 constexpr uint32_t kMaxWindow = 0x7fffffff;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 // A client with stream 1 open (request sent without END_STREAM).
 void client_with_stream_1(H2Connection& client, FrameFactory& f) {
   open_client(client, f);

@@ -12,12 +12,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 // A header with its never-indexed mark, owning its strings.
 using Marked = std::tuple<std::string, std::string, bool>;
 using MarkedList = std::vector<Marked>;

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 const HeaderPairs kContinue = {{":status", "100"}, {"server", "fake-serv/0.1.0"}};
 const HeaderPairs kSwitching = {{":status", "101"}, {"server", "fake-serv/0.1.0"}};
 const HeaderPairs kTrailers = {{"content-length", "0"}};

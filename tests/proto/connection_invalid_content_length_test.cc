@@ -8,12 +8,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 HeaderPairs request_with_length(const std::vector<std::string>& lengths) {
   HeaderPairs h = {{":method", "POST"},
                    {":path", "/"},

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 void expect_goaway(H2Connection& c, uint32_t last, ErrorCode code) {
   FrameFactory expect;
   EXPECT_EQ(drain(c), expect.goaway(last, code));

@@ -12,12 +12,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 const HeaderPairs kBase = {
     {":method", "GET"}, {":path", "/"}, {":authority", "example.com"}, {":scheme", "https"}};
 

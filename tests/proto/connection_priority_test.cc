@@ -10,12 +10,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 std::string headers_with_priority(FrameFactory& f, uint32_t stream, const HeaderPairs& headers,
                                   frame::PrioritySpec prio, bool end_stream = false) {
   std::string blk = f.block(headers);

@@ -14,43 +14,18 @@
 #include <vector>
 
 #include "h2/connection.h"
+#include "support/owned_headers.h"
 
 namespace h2 {
 namespace {
 
-using Rng = std::mt19937;
-
-size_t pick(Rng& rng, size_t lo, size_t hi) {  // inclusive
-  return std::uniform_int_distribution<size_t>(lo, hi)(rng);
-}
-bool chance(Rng& rng, unsigned one_in) {
-  return pick(rng, 1, one_in) == 1;
-}
-
-struct OwnedHeader {
-  std::string name;
-  std::string value;
-  bool never_indexed = false;
-  friend bool operator==(const OwnedHeader&, const OwnedHeader&) = default;
-};
-using Owned = std::vector<OwnedHeader>;
-
-std::ostream& operator<<(std::ostream& os, const OwnedHeader& h) {
-  return os << "(" << h.name << ": " << h.value << (h.never_indexed ? " [NI]" : "") << ")";
-}
-
-Owned own(HeaderList headers) {
-  Owned out;
-  for (const Header& h : headers)
-    out.push_back({std::string(h.name), std::string(h.value), h.never_indexed});
-  return out;
-}
-
-std::vector<Header> view(const Owned& headers) {
-  std::vector<Header> out;
-  for (const OwnedHeader& h : headers) out.push_back({h.name, h.value, h.never_indexed});
-  return out;
-}
+using h2test::chance;
+using h2test::own;
+using h2test::Owned;
+using h2test::OwnedHeader;
+using h2test::pick;
+using h2test::Rng;
+using h2test::view;
 
 std::string lower(std::string s) {
   for (char& ch : s)

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 const HeaderPairs kPushed = {{":method", "GET"},
                              {":path", "/style.css"},
                              {":authority", "example.com"},

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 std::string headers_frame(FrameFactory& f, uint32_t stream, const HeaderPairs& headers,
                           bool end_stream, std::optional<frame::PrioritySpec> prio) {
   std::string blk = f.block(headers);

@@ -9,12 +9,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 std::string altsvc(uint32_t stream, std::string_view origin, std::string_view field) {
   ByteBuffer b;
   frame::write_altsvc(b, stream, as_bytes(origin), as_bytes(field));

@@ -10,12 +10,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 void expect_rfc_defaults(const Settings& s, bool push) {
   EXPECT_EQ(s.header_table_size(), 4096u);
   EXPECT_EQ(s.enable_push(), push);

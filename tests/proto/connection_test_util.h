@@ -169,6 +169,13 @@ class SentParser {
   std::string block_;
 };
 
+// The configuration of a server-role connection (everything else default).
+inline h2::H2Configuration server_config() {
+  h2::H2Configuration c;
+  c.client_side = false;
+  return c;
+}
+
 inline std::string drain(h2::H2Connection& c) {
   return std::string(h2::as_string_view(c.data_to_send()));
 }

@@ -8,12 +8,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 // MAX_CONCURRENT_STREAMS=100, INITIAL_WINDOW_SIZE=65535, unpadded base64url.
 constexpr std::string_view kSettingsHeader = "AAMAAABkAAQAAP__";
 

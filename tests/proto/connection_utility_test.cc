@@ -10,12 +10,6 @@ namespace {
 
 using namespace h2test;
 
-H2Configuration server_config() {
-  H2Configuration c;
-  c.client_side = false;
-  return c;
-}
-
 TEST(ConnectionUtility, ClientStreamIdsAreOddAndRunOut) {
   H2Connection client;
   H2Connection server(server_config());
