@@ -492,6 +492,8 @@ struct H2Connection::Impl {
                   Bytes fragment);
   void on_push_promise(uint32_t id, uint32_t promised, Bytes fragment);
   void on_data(const frame::DataFrame& f);
+  void report_data(Stream& s, const frame::DataFrame& f, uint32_t flow_controlled_length);
+  void credit_connection(uint32_t size);
   void on_settings(const frame::SettingsFrame& f);
   void on_window_update(const frame::WindowUpdateFrame& f);
   void on_rst_stream(const frame::RstStreamFrame& f);
@@ -750,13 +752,31 @@ void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes f
   attach_headers(index, processed);
 }
 
+// DATA nobody will read (its stream is gone): acknowledged at once against the connection
+// window only, so a peer cannot stall the connection with it (h2 3.2.0).
+void H2Connection::Impl::credit_connection(uint32_t size) {
+  if (auto increment = inbound_window.process_bytes(size))
+    frame::write_window_update(out(), 0, *increment);
+}
+
+// Reports one DATA frame (or piece) on a live stream: content-length, the event, END_STREAM.
+void H2Connection::Impl::report_data(Stream& s, const frame::DataFrame& f,
+                                     uint32_t flow_controlled_length) {
+  track_content_length(s, f.data.size(), f.end_stream());
+  DataReceived e{f.stream_id, f.data, flow_controlled_length, std::nullopt};
+  if (f.end_stream()) {
+    transition(s, StreamInput::kRecvEndStream);
+    e.stream_ended = StreamEnded{f.stream_id};
+  }
+  add_event(e);
+  if (e.stream_ended) add_event(*e.stream_ended);
+}
+
 void H2Connection::Impl::on_data(const frame::DataFrame& f) {
   if (!f.first) {
     // A later piece of a frame whose first piece was accepted: more payload, same stream.
     if (dropping_data) {
-      if (crediting_dropped_data)
-        if (auto increment = inbound_window.process_bytes(static_cast<uint32_t>(f.data.size())))
-          frame::write_window_update(out(), 0, *increment);
+      if (crediting_dropped_data) credit_connection(static_cast<uint32_t>(f.data.size()));
       if (f.last) dropping_data = false;
       return;
     }
@@ -766,21 +786,12 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
       // one RST_STREAM(STREAM_CLOSED) for the frame, and the rest of its payload (never
       // reported) is credited back to the connection window.
       frame::write_rst_stream(out(), f.stream_id, ErrorCode::kStreamClosed);
-      if (auto increment = inbound_window.process_bytes(static_cast<uint32_t>(f.data.size())))
-        frame::write_window_update(out(), 0, *increment);
+      credit_connection(static_cast<uint32_t>(f.data.size()));
       dropping_data = !f.last;
       crediting_dropped_data = true;
       return;
     }
-    Stream& s = *live;
-    track_content_length(s, f.data.size(), f.end_stream());
-    DataReceived e{f.stream_id, f.data, static_cast<uint32_t>(f.data.size()), std::nullopt};
-    if (f.end_stream()) {
-      transition(s, StreamInput::kRecvEndStream);
-      e.stream_ended = StreamEnded{f.stream_id};
-    }
-    add_event(e);
-    if (e.stream_ended) add_event(*e.stream_ended);
+    report_data(*live, f, static_cast<uint32_t>(f.data.size()));
     return;
   }
   dropping_data = false;
@@ -794,20 +805,11 @@ void H2Connection::Impl::on_data(const frame::DataFrame& f) {
     Stream& s = get_stream(f.stream_id);
     transition(s, StreamInput::kRecvData);
     s.inbound.window_consumed(f.flow_controlled_length);
-    track_content_length(s, f.data.size(), f.end_stream());
-    DataReceived e{f.stream_id, f.data, static_cast<uint32_t>(f.data.size()) + overhead,
-                   std::nullopt};
-    if (f.end_stream()) {
-      transition(s, StreamInput::kRecvEndStream);
-      e.stream_ended = StreamEnded{f.stream_id};
-    }
-    add_event(e);
-    if (e.stream_ended) add_event(*e.stream_ended);
+    report_data(s, f, static_cast<uint32_t>(f.data.size()) + overhead);
   } catch (const StreamClosedError& e) {
     // DATA on a closed stream: a stream error, but the connection window is credited back
     // so the peer cannot stall it (h2 3.2.0).
-    if (auto increment = inbound_window.process_bytes(f.flow_controlled_length))
-      frame::write_window_update(out(), 0, *increment);
+    credit_connection(f.flow_controlled_length);
     frame::write_rst_stream(out(), e.stream_id, e.error_code());
     if (e.reset_required())
       add_event(StreamReset{e.stream_id, ErrorCode::kStreamClosed, /*remote_reset=*/false});
