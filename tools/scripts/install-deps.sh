@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libnghttp2-dev nghttp2-client
   curl nghttp2-server python3-h2 python3-pytest
+  pybind11-dev python3-dev python3-hypothesis python3-hyperframe python3-hpack
 )
 if [[ "${1:-}" == "--ci" ]]; then
   packages+=(clang libclang-rt-14-dev llvm clang-format)
