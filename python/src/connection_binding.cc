@@ -1,0 +1,517 @@
+// h2._h2.Connection: the core H2Connection behind h2.connection.H2Connection's API.
+//
+// Argument conversion and type checks (h2's TypeError / ValueError) happen here; every
+// protocol decision is the core's. Received events are copied into Python objects before
+// the next receive_data can invalidate the views they came from.
+#include <algorithm>
+#include <climits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "event_builder.h"
+#include "h2/connection.h"
+#include "header_convert.h"
+#include "py_refs.h"
+#include "settings_core.h"
+
+namespace h2py {
+namespace {
+
+// One h2 connection: the core H2Connection, the Python configuration it follows, and the
+// reusable conversion buffers.
+class ConnectionBinding {
+ public:
+  explicit ConnectionBinding(py::object config) {
+    require_ready();
+    if (config.is_none()) config = py::module_::import("h2.config").attr("H2Configuration")(
+                              py::arg("client_side") = true);
+    h2::H2Configuration cfg;
+    cfg.client_side = config_bool(config, "client_side");
+    cfg.encoder_strategy = h2::hpack::EncoderStrategy::kPythonHpack;  // h2's bytes exactly
+    conn_ = std::make_unique<h2::H2Connection>(std::move(cfg));
+    set_config(std::move(config));
+  }
+
+  // ---- configuration (read live, as h2 does) ----
+  py::object config() const { return config_; }
+  void set_config(py::object config) {
+    config_ = std::move(config);
+    seen_generation_ = -1;
+    sync_config();
+  }
+
+  // ---- sending ----
+  void initiate_connection() {
+    sync_config();
+    conn_->initiate_connection();
+  }
+
+  py::object initiate_upgrade_connection(py::object settings_header) {
+    sync_config();
+    std::optional<std::string> header;
+    if (!settings_header.is_none()) header = buffer_string(settings_header, "settings_header");
+    auto result = conn_->initiate_upgrade_connection(
+        header ? std::optional<std::string_view>(*header) : std::nullopt);
+    note_stream(1);
+    if (!result) return py::none();
+    return py::reinterpret_steal<py::object>(bytes_from(*result));
+  }
+
+  uint32_t get_next_available_stream_id() const { return conn_->get_next_available_stream_id(); }
+
+  void send_headers(py::object stream_id, py::handle headers, py::handle end_stream,
+                    py::handle weight, py::handle depends_on, py::handle exclusive) {
+    sync_config();
+    const uint32_t id = stream_arg(stream_id);
+    headers_.load(headers.ptr());
+    const h2::PriorityArgs priority = priority_args(weight, depends_on, exclusive);
+    try {
+      conn_->send_headers(id, headers_.view(), truthy(end_stream), priority);
+    } catch (...) {
+      headers_.release();
+      throw;
+    }
+    headers_.release();
+    note_stream(id);
+  }
+
+  void send_data(py::object stream_id, py::handle data, py::handle end_stream,
+                 py::handle pad_length) {
+    sync_config();
+    const uint32_t id = stream_arg(stream_id);
+    std::optional<int> pad;
+    if (!pad_length.is_none()) {
+      if (!PyLong_Check(pad_length.ptr())) throw py::type_error("pad_length must be an int");
+      int overflow = 0;
+      long v = PyLong_AsLongAndOverflow(pad_length.ptr(), &overflow);
+      if (overflow || v < 0 || v > 255)
+        throw py::value_error("pad_length must be within range: [0, 255]");
+      pad = static_cast<int>(v);
+    }
+    Buffer buf(data);
+    conn_->send_data(id, buf.bytes(), truthy(end_stream), pad);
+  }
+
+  void end_stream(py::object stream_id) {
+    sync_config();
+    conn_->end_stream(stream_arg(stream_id));
+  }
+
+  void push_stream(py::object stream_id, py::object promised_stream_id,
+                   py::handle request_headers) {
+    sync_config();
+    const uint32_t id = stream_arg(stream_id);
+    const uint32_t promised = stream_arg(promised_stream_id);
+    headers_.load(request_headers.ptr());
+    try {
+      conn_->push_stream(id, promised, headers_.view());
+    } catch (...) {
+      headers_.release();
+      throw;
+    }
+    headers_.release();
+    note_stream(promised);
+  }
+
+  void reset_stream(py::object stream_id, py::handle error_code) {
+    sync_config();
+    conn_->reset_stream(stream_arg(stream_id), code_arg(error_code));
+  }
+
+  void increment_flow_control_window(py::handle increment, py::handle stream_id) {
+    sync_config();
+    if (!PyLong_Check(increment.ptr())) throw py::type_error("increment must be an int");
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(increment.ptr(), &overflow);
+    if (overflow || v < 1 || v > h2::H2Connection::kMaxWindowIncrement)
+      throw py::value_error("Flow control increment must be between 1 and " +
+                            std::to_string(h2::H2Connection::kMaxWindowIncrement));
+    std::optional<uint32_t> sid;
+    if (!stream_id.is_none()) sid = stream_arg(py::reinterpret_borrow<py::object>(stream_id));
+    conn_->increment_flow_control_window(static_cast<uint32_t>(v), sid);
+  }
+
+  void acknowledge_received_data(py::handle acknowledged_size, py::handle stream_id) {
+    sync_config();
+    int64_t size = to_i64(acknowledged_size, "acknowledged_size");
+    if (!PyLong_Check(stream_id.ptr())) throw py::type_error("stream_id must be an int");
+    int overflow = 0;
+    long long sid = PyLong_AsLongLongAndOverflow(stream_id.ptr(), &overflow);
+    if (!overflow && sid <= 0)
+      throw py::value_error("Stream ID " + std::to_string(sid) + " is not valid");
+    if (size < 0) throw py::value_error("Cannot acknowledge negative data");
+    if (overflow || sid > UINT32_MAX) throw h2::NoSuchStreamError(UINT32_MAX);
+    conn_->acknowledge_received_data(size, static_cast<uint32_t>(sid));
+  }
+
+  void ping(py::handle opaque_data) {
+    sync_config();
+    if (!PyBytes_Check(opaque_data.ptr()) || PyBytes_GET_SIZE(opaque_data.ptr()) != 8) {
+      std::string r = py::repr(opaque_data);
+      throw py::value_error("Invalid value for ping data: " + r);
+    }
+    const auto* p = reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(opaque_data.ptr()));
+    conn_->ping(std::span<const uint8_t>(p, 8));
+  }
+
+  void close_connection(py::handle error_code, py::handle additional_data,
+                        py::handle last_stream_id) {
+    sync_config();
+    std::optional<Buffer> extra;
+    if (!additional_data.is_none()) extra.emplace(additional_data);
+    std::optional<uint32_t> last;
+    if (!last_stream_id.is_none()) last = to_u32(last_stream_id, "last_stream_id");
+    conn_->close_connection(code_arg(error_code), extra ? extra->bytes() : h2::Bytes{}, last);
+  }
+
+  void begin_graceful_shutdown(py::handle last_stream_id, py::handle additional_data) {
+    sync_config();
+    std::optional<Buffer> extra;
+    if (!additional_data.is_none()) extra.emplace(additional_data);
+    std::optional<uint32_t> last;
+    if (!last_stream_id.is_none()) last = to_u32(last_stream_id, "last_stream_id");
+    conn_->begin_graceful_shutdown(last, extra ? extra->bytes() : h2::Bytes{});
+  }
+
+  void update_settings(py::handle new_settings) {
+    sync_config();
+    std::vector<std::pair<uint16_t, int64_t>> entries;
+    py::object items = py::reinterpret_borrow<py::object>(new_settings).attr("items")();
+    for (py::handle item : items) {
+      py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
+      const uint32_t code = to_u32(kv[0], "setting");
+      if (code > 0xffff) throw py::value_error("Invalid setting code");
+      entries.emplace_back(static_cast<uint16_t>(code), setting_value_arg(kv[1]));
+    }
+    conn_->update_settings(std::span<const std::pair<uint16_t, int64_t>>(entries));
+  }
+
+  void advertise_alternative_service(py::handle field_value, py::handle origin,
+                                     py::handle stream_id) {
+    sync_config();
+    if (!PyBytes_Check(field_value.ptr())) throw py::value_error("Field must be bytestring.");
+    if (!origin.is_none() && !stream_id.is_none())
+      throw py::value_error("Must not provide both origin and stream_id");
+    Buffer field(field_value);
+    std::optional<Buffer> org;
+    if (!origin.is_none()) org.emplace(origin);
+    std::optional<uint32_t> sid;
+    if (!stream_id.is_none()) sid = stream_arg(py::reinterpret_borrow<py::object>(stream_id));
+    conn_->advertise_alternative_service(
+        field.bytes(), org ? std::optional<h2::Bytes>(org->bytes()) : std::nullopt, sid);
+  }
+
+  void prioritize(py::object stream_id, py::handle weight, py::handle depends_on,
+                  py::handle exclusive) {
+    sync_config();
+    conn_->prioritize(stream_arg(stream_id), priority_args(weight, depends_on, exclusive));
+  }
+
+  py::bytes data_to_send(py::handle amount) {
+    size_t n = SIZE_MAX;
+    if (!amount.is_none()) {
+      if (!PyLong_Check(amount.ptr())) throw py::type_error("amount must be an int or None");
+      long long v = PyLong_AsLongLong(amount.ptr());
+      if (v == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        v = LLONG_MAX;
+      }
+      if (v < 0) throw py::value_error("amount must not be negative");
+      n = static_cast<size_t>(v);
+    }
+    h2::Bytes out = conn_->data_to_send(n);
+    return py::reinterpret_steal<py::bytes>(bytes_from(h2::as_string_view(out)));
+  }
+
+  void clear_outbound_data_buffer() { conn_->clear_outbound_data_buffer(); }
+
+  // ---- receiving ----
+  py::list receive_data(py::handle data) {
+    sync_config();
+    Buffer buf(data);  // DATA views point into it: alive until the events are built
+    const std::vector<h2::Event>& events = conn_->receive_data(buf.bytes());
+    for (const h2::Event& e : events) {
+      if (const auto* r = std::get_if<h2::RequestReceived>(&e)) note_stream(r->stream_id);
+      else if (const auto* p = std::get_if<h2::PushedStreamReceived>(&e))
+        note_stream(p->pushed_stream_id);
+    }
+    PyObject* list = build_events(events, output_);
+    if (!list) throw py::error_already_set();
+    return py::reinterpret_steal<py::list>(list);
+  }
+
+  // ---- windows ----
+  int64_t local_flow_control_window(py::object stream_id) const {
+    return conn_->local_flow_control_window(stream_arg(stream_id));
+  }
+  int64_t remote_flow_control_window(py::object stream_id) const {
+    return conn_->remote_flow_control_window(stream_arg(stream_id));
+  }
+  int64_t outbound_flow_control_window() const { return conn_->outbound_flow_control_window(); }
+  void set_outbound_flow_control_window(int64_t w) { conn_->set_outbound_flow_control_window(w); }
+  int64_t inbound_flow_control_window() const { return conn_->inbound_flow_control_window(); }
+
+  // ---- state ----
+  h2::H2Connection& core() { return *conn_; }
+  const h2::H2Connection& core() const { return *conn_; }
+  py::object connection_state() const {
+    return py::reinterpret_borrow<py::object>(
+        refs.connection_states[static_cast<int>(conn_->state())]);
+  }
+  py::object stream_state(uint32_t id) const {
+    auto s = conn_->stream_state(id);
+    if (!s) return py::none();
+    return py::reinterpret_borrow<py::object>(refs.stream_states[static_cast<int>(*s)]);
+  }
+  // Ids of live streams, ascending (the core keeps no list; the binding remembers the ids it
+  // saw opened and asks the core which are still live).
+  std::vector<uint32_t> live_stream_ids() {
+    prune_known();
+    return known_;
+  }
+
+ private:
+  // A contiguous byte buffer argument (bytes, bytearray, memoryview, ...).
+  class Buffer {
+   public:
+    explicit Buffer(py::handle obj) {
+      if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+    }
+    ~Buffer() { PyBuffer_Release(&view_); }
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    h2::Bytes bytes() const {
+      return {static_cast<const uint8_t*>(view_.buf), static_cast<size_t>(view_.len)};
+    }
+
+   private:
+    Py_buffer view_{};
+  };
+
+  static std::string buffer_string(py::handle obj, const char*) {
+    if (PyUnicode_Check(obj.ptr())) return py::cast<std::string>(obj);
+    Buffer b(obj);
+    return std::string(h2::as_string_view(b.bytes()));
+  }
+
+  static bool truthy(py::handle v) {
+    int r = PyObject_IsTrue(v.ptr());
+    if (r < 0) throw py::error_already_set();
+    return r == 1;
+  }
+
+  static bool config_bool(const py::object& config, const char* name) {
+    return truthy(config.attr(name));
+  }
+
+  // Stream ids: ints; negative or too large ids can name no stream.
+  static uint32_t stream_arg(const py::object& v) { return to_u32(v, "stream_id"); }
+
+  static h2::ErrorCode code_arg(py::handle v) {
+    return static_cast<h2::ErrorCode>(to_u32(v, "error_code"));
+  }
+
+  static int64_t setting_value_arg(py::handle v) {
+    if (!PyLong_Check(v.ptr())) throw py::type_error("setting values must be ints");
+    int overflow = 0;
+    long long x = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+    // Out of int64 range: any value the validation rejects with the same rule (too large /
+    // negative) keeps h2's error.
+    if (overflow > 0) return int64_t{1} << 40;
+    if (overflow < 0) return -1;
+    return x;
+  }
+
+  static h2::PriorityArgs priority_args(py::handle weight, py::handle depends_on,
+                                        py::handle exclusive) {
+    h2::PriorityArgs p;
+    if (!weight.is_none()) {
+      if (!PyLong_Check(weight.ptr())) throw py::type_error("priority weight must be an int");
+      int overflow = 0;
+      long v = PyLong_AsLongAndOverflow(weight.ptr(), &overflow);
+      // Anything outside 1..256 is rejected by the core; keep huge values out of int range.
+      p.weight = (overflow || v < INT_MIN || v > INT_MAX) ? 0 : static_cast<int>(v);
+    }
+    if (!depends_on.is_none()) p.depends_on = to_u32(depends_on, "depends_on");
+    if (!exclusive.is_none()) p.exclusive = truthy(exclusive);
+    return p;
+  }
+
+  // Re-reads the Python configuration when it changed (its _generation counter moved).
+  void sync_config() {
+    PyObject* gen = PyObject_GetAttrString(config_.ptr(), "_generation");
+    long g = -2;
+    if (gen) {
+      g = PyLong_AsLong(gen);
+      Py_DECREF(gen);
+      if (g == -1 && PyErr_Occurred()) PyErr_Clear();
+    } else {
+      PyErr_Clear();
+    }
+    if (g == seen_generation_ && g != -2) return;
+    load_config();
+    seen_generation_ = g;
+  }
+
+  void load_config() {
+    h2::H2Configuration& c = conn_->config();
+    c.validate_outbound_headers = config_bool(config_, "validate_outbound_headers");
+    c.normalize_outbound_headers = config_bool(config_, "normalize_outbound_headers");
+    c.split_outbound_cookies = config_bool(config_, "split_outbound_cookies");
+    c.validate_inbound_headers = config_bool(config_, "validate_inbound_headers");
+    c.normalize_inbound_headers = config_bool(config_, "normalize_inbound_headers");
+    py::object enc = config_.attr("header_encoding");
+    if (enc.is_none() || (PyBool_Check(enc.ptr()) && !truthy(enc))) {
+      output_.mode = HeaderOutput::Mode::kBytes;
+      c.header_encoding = h2::HeaderEncoding::kBytes;
+    } else {
+      std::string name = py::str(enc);
+      std::string lower;
+      for (char ch : name) lower.push_back(static_cast<char>(std::tolower(ch)));
+      if (lower == "utf-8" || lower == "utf8" || lower == "utf_8") {
+        output_.mode = HeaderOutput::Mode::kUtf8;
+        c.header_encoding = h2::HeaderEncoding::kUtf8;
+      } else {
+        output_.mode = HeaderOutput::Mode::kCodec;
+        output_.codec = name;
+        c.header_encoding = h2::HeaderEncoding::kBytes;
+      }
+    }
+    py::object logger = config_.attr("logger");
+    if (logger.is_none() || py::hasattr(logger, "_h2_dummy_logger")) {
+      c.logger = {};
+    } else {
+      c.logger.debug = [logger](std::string_view line) { log(logger, "debug", line); };
+      c.logger.trace = [logger](std::string_view line) { log(logger, "trace", line); };
+    }
+  }
+
+  // A logger must not break the connection: its errors are reported as unraisable.
+  static void log(const py::object& logger, const char* method, std::string_view line) {
+    PyObject* r = PyObject_CallMethod(logger.ptr(), method, "ss#", "%s", line.data(),
+                                      static_cast<Py_ssize_t>(line.size()));
+    if (!r) PyErr_WriteUnraisable(logger.ptr());
+    Py_XDECREF(r);
+  }
+
+  void note_stream(uint32_t id) {
+    if (!known_.empty() && known_.back() == id) return;
+    known_.push_back(id);
+    if (known_.size() > 2 * conn_->live_streams() + 64) prune_known();
+  }
+  void prune_known() {
+    std::sort(known_.begin(), known_.end());
+    known_.erase(std::unique(known_.begin(), known_.end()), known_.end());
+    std::erase_if(known_, [this](uint32_t id) { return !conn_->stream_state(id); });
+  }
+
+  std::unique_ptr<h2::H2Connection> conn_;
+  py::object config_;
+  long seen_generation_ = -1;
+  HeaderInput headers_;
+  HeaderOutput output_;
+  std::vector<uint32_t> known_;
+};
+
+}  // namespace
+
+void bind_connection(py::module_& m) {
+  using C = ConnectionBinding;
+  auto none = py::none();
+  py::class_<C>(m, "Connection")
+      .def(py::init<py::object>(), py::arg("config") = none)
+      .def_property("config", &C::config, &C::set_config)
+      .def("initiate_connection", &C::initiate_connection)
+      .def("initiate_upgrade_connection", &C::initiate_upgrade_connection,
+           py::arg("settings_header") = none)
+      .def("get_next_available_stream_id", &C::get_next_available_stream_id)
+      .def("send_headers", &C::send_headers, py::arg("stream_id"), py::arg("headers"),
+           py::arg("end_stream") = false, py::arg("priority_weight") = none,
+           py::arg("priority_depends_on") = none, py::arg("priority_exclusive") = none)
+      .def("send_data", &C::send_data, py::arg("stream_id"), py::arg("data"),
+           py::arg("end_stream") = false, py::arg("pad_length") = none)
+      .def("end_stream", &C::end_stream, py::arg("stream_id"))
+      .def("push_stream", &C::push_stream, py::arg("stream_id"), py::arg("promised_stream_id"),
+           py::arg("request_headers"))
+      .def("reset_stream", &C::reset_stream, py::arg("stream_id"), py::arg("error_code") = 0)
+      .def("increment_flow_control_window", &C::increment_flow_control_window,
+           py::arg("increment"), py::arg("stream_id") = none)
+      .def("acknowledge_received_data", &C::acknowledge_received_data,
+           py::arg("acknowledged_size"), py::arg("stream_id"))
+      .def("ping", &C::ping, py::arg("opaque_data"))
+      .def("close_connection", &C::close_connection, py::arg("error_code") = 0,
+           py::arg("additional_data") = none, py::arg("last_stream_id") = none)
+      .def("begin_graceful_shutdown", &C::begin_graceful_shutdown,
+           py::arg("last_stream_id") = none, py::arg("additional_data") = none)
+      .def_property_readonly("draining", [](const C& c) { return c.core().draining(); })
+      .def_property_readonly("drained", [](const C& c) { return c.core().drained(); })
+      .def("update_settings", &C::update_settings, py::arg("new_settings"))
+      .def("advertise_alternative_service", &C::advertise_alternative_service,
+           py::arg("field_value"), py::arg("origin") = none, py::arg("stream_id") = none)
+      .def("prioritize", &C::prioritize, py::arg("stream_id"), py::arg("weight") = none,
+           py::arg("depends_on") = none, py::arg("exclusive") = none)
+      .def("data_to_send", &C::data_to_send, py::arg("amount") = none)
+      .def("clear_outbound_data_buffer", &C::clear_outbound_data_buffer)
+      .def("receive_data", &C::receive_data, py::arg("data"))
+      .def("local_flow_control_window", &C::local_flow_control_window, py::arg("stream_id"))
+      .def("remote_flow_control_window", &C::remote_flow_control_window, py::arg("stream_id"))
+      .def_property("outbound_flow_control_window", &C::outbound_flow_control_window,
+                    &C::set_outbound_flow_control_window)
+      .def_property_readonly("inbound_flow_control_window", &C::inbound_flow_control_window)
+      .def_property(
+          "max_outbound_frame_size", [](const C& c) { return c.core().max_outbound_frame_size(); },
+          [](C& c, uint32_t v) { c.core().set_max_outbound_frame_size(v); })
+      .def_property_readonly("max_inbound_frame_size",
+                             [](const C& c) { return c.core().max_inbound_frame_size(); })
+      .def_property_readonly("highest_inbound_stream_id",
+                             [](const C& c) { return c.core().highest_inbound_stream_id(); })
+      .def_property_readonly("highest_outbound_stream_id",
+                             [](const C& c) { return c.core().highest_outbound_stream_id(); })
+      .def_property_readonly("open_outbound_streams",
+                             [](const C& c) { return c.core().open_outbound_streams(); })
+      .def_property_readonly("open_inbound_streams",
+                             [](const C& c) { return c.core().open_inbound_streams(); })
+      .def_property_readonly("outbound_buffer_size",
+                             [](const C& c) { return c.core().outbound_buffer_size(); })
+      .def("_connection_state", &C::connection_state)
+      .def("_stream_state", &C::stream_state)
+      .def("_live_stream_count", [](const C& c) { return c.core().live_streams(); })
+      .def("_live_stream_ids", &C::live_stream_ids)
+      .def("_settings_core",
+           [](C& c, bool local) {
+             const h2::Settings& s =
+                 local ? c.core().local_settings() : c.core().remote_settings();
+             return SettingsCore::view(s);
+           },
+           py::keep_alive<0, 1>())
+      .def("_hpack_state",
+           [](const C& c, bool encoder) {
+             py::dict d;
+             if (encoder) {
+               const auto& e = c.core().encoder();
+               d["header_table_size"] = e.table_capacity();
+               d["table_size"] = e.table_size();
+               d["table_entries"] = e.table_entries();
+             } else {
+               const auto& dec = c.core().decoder();
+               d["header_table_size"] = dec.table_capacity();
+               d["max_allowed_table_size"] = dec.max_allowed_table_size();
+               d["max_header_list_size"] = dec.max_header_list_size();
+               d["table_size"] = dec.table_size();
+               d["table_entries"] = dec.table_entries();
+             }
+             return d;
+           })
+      .def_readonly_static("HIGHEST_ALLOWED_STREAM_ID", &h2::H2Connection::kHighestAllowedStreamId)
+      .def_readonly_static("MAX_WINDOW_INCREMENT", &h2::H2Connection::kMaxWindowIncrement)
+      .def_readonly_static("DEFAULT_MAX_HEADER_LIST_SIZE",
+                           &h2::H2Connection::kDefaultMaxHeaderListSize)
+      .def_readonly_static("MAX_CLOSED_STREAMS", &h2::H2Connection::kMaxClosedStreams);
+}
+
+}  // namespace h2py
