@@ -1,0 +1,119 @@
+// A Session is one TCP connection on one worker: the socket, its H2Connection, the multishot
+// recv, the send in flight, and the application-visible streams with the response data they
+// still have to send (the send scheduler's input). Only the owning worker touches it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "h2/connection.h"
+#include "h2engine/app.h"
+#include "h2io/multishot_recv.h"
+#include "messages.h"
+
+namespace h2engine {
+
+// One stream the application knows about, and what it still has to send.
+struct StreamOut {
+  uint32_t id = 0;
+  bool remote_ended = false;  // the peer finished (END_STREAM received)
+  bool local_ended = false;   // END_STREAM sent, or queued to follow `pending`
+  bool end_after_pending = false;
+  bool has_trailers = false;
+  bool active = false;   // in Session::active (has pending data)
+  uint8_t urgency = 3;   // RFC 9218 §4.1 (0 most urgent .. 7), default 3
+  bool incremental = false;
+  bool signalled = false;  // the peer sent a priority signal for it
+  std::string pending;   // queued body bytes not yet handed to the H2Connection
+  size_t pending_off = 0;
+  std::string trailers;  // header blob, sent once pending is out
+  size_t sent_unreported = 0;  // for Handler::on_sent, reported after the handler returns
+
+  size_t pending_size() const { return pending.size() - pending_off; }
+  bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
+};
+
+// A client request waiting for the peer's MAX_CONCURRENT_STREAMS to allow it.
+struct PendingOpen {
+  uint32_t id;
+  bool end_stream;
+  std::string headers;  // header blob
+};
+
+struct Session {
+  Session(uint16_t worker, uint32_t slot, uint32_t generation, int socket, bool client_side,
+          uint16_t buffer_group, const h2::H2Configuration& config)
+      : ref{worker, slot, generation}, fd(socket), client(client_side), conn(config),
+        recv(socket, buffer_group) {}
+
+  ConnectionRef ref;
+  int fd;
+  bool client;
+  uint64_t user_tag = 0;
+  unsigned actor = 0;  // threaded mode: the actor this connection's events go to
+  h2::H2Connection conn;
+  h2io::MultishotRecv recv;
+
+  // Output: one send in flight at a time, from `sendbuf` (a copy of data_to_send).
+  std::string sendbuf;
+  size_t send_off = 0;
+  bool send_in_flight = false;
+
+  // Streams the application sees, and the subset with data waiting for windows.
+  std::vector<StreamOut> streams;
+  std::vector<uint32_t> active;
+  size_t rr = 0;  // round-robin cursor into `active`
+  std::deque<PendingOpen> pending_opens;
+  uint32_t next_stream_id = 1;
+
+  // Threaded actors: events that did not fit the mailbox, in order. While non-empty the
+  // connection is not read (backpressure).
+  std::deque<ToActor> held;
+  bool recv_paused = false;  // backpressure or buffer ring dry: not re-armed
+  bool waiting_buffers = false;
+
+  bool dirty = false;         // in the worker's flush list this turn
+  bool settings_acked = false;
+  bool goaway_received = false;
+  bool local_close = false;   // close_connection() asked; close when streams are done
+  bool closing = false;       // going away: no more application calls
+  bool shut = false;          // shutdown(2) done, waiting for the last completions
+  CloseReason reason = CloseReason::kPeerClosed;
+  unsigned log_budget = 4;
+
+  StreamOut* find(uint32_t id) {
+    for (StreamOut& s : streams)
+      if (s.id == id) return &s;
+    return nullptr;
+  }
+  StreamOut& add(uint32_t id) {
+    streams.emplace_back();
+    streams.back().id = id;
+    return streams.back();
+  }
+  void remove(uint32_t id) {
+    for (size_t i = 0; i < streams.size(); ++i) {
+      if (streams[i].id == id) {
+        if (i + 1 != streams.size()) streams[i] = std::move(streams.back());
+        streams.pop_back();
+        break;
+      }
+    }
+    for (size_t i = 0; i < active.size(); ++i) {
+      if (active[i] == id) {
+        active.erase(active.begin() + static_cast<std::ptrdiff_t>(i));
+        if (rr > i) --rr;
+        break;
+      }
+    }
+  }
+  StreamRef stream_ref(uint32_t id) const { return StreamRef{ref, id}; }
+  size_t unsent_bytes() const {
+    return conn.outbound_buffer_size() + (send_in_flight ? sendbuf.size() - send_off : 0);
+  }
+};
+
+}  // namespace h2engine
