@@ -149,7 +149,8 @@ void Worker::run(const std::function<void()>& ready) {
         if (s && !s->closing) begin_close(*s, CloseReason::kShutdown);
     }
     flush_dirty();
-    if (listener_ && !stopping_) listener_->rearm_if_needed(*ring_, OpTag{OpKind::kAccept, 0});
+    if (listener_ && !stopping_ && now >= accept_paused_until_)
+      listener_->rearm_if_needed(*ring_, OpTag{OpKind::kAccept, 0});
     for (size_t a = 0; a < actor_needs_wake_.size(); ++a) {
       if (actor_needs_wake_[a]) {
         actor_needs_wake_[a] = false;
@@ -171,6 +172,9 @@ std::optional<std::chrono::nanoseconds> Worker::wait_bound(Clock::time_point now
   if (!handler_timers_.empty() && (!next || handler_timers_.top().when < *next))
     next = handler_timers_.top().when;
   if (stopping_ && (!next || stop_deadline_ < *next)) next = stop_deadline_;
+  if (listener_ && !listener_->armed() && !stopping_ &&
+      (!next || accept_paused_until_ < *next))
+    next = accept_paused_until_;
   // Held messages are retried each turn; an actor wakes us when it drains, this is the
   // safety net.
   if (!held_.empty()) {
@@ -218,7 +222,16 @@ void Worker::dispatch(const h2io::Completion& c) {
 void Worker::on_accept(const h2io::Completion& c) {
   int fd = listener_->on_completion(c);
   if (fd < 0) {
-    if (fd != -ECANCELED) spdlog::warn("worker {}: accept failed: {}", index_, std::strerror(-fd));
+    if (fd == -ECANCELED) return;
+    // Out of descriptors (or memory): accepting again at once would spin. Pause accepting
+    // for a moment, and log once per pause, not once per refused connection.
+    Clock::time_point now = Clock::now();
+    if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS || fd == -ENOMEM)
+      accept_paused_until_ = now + std::chrono::milliseconds(100);
+    if (now >= next_accept_log_) {
+      spdlog::warn("worker {}: accept failed: {}", index_, std::strerror(-fd));
+      next_accept_log_ = now + std::chrono::seconds(1);
+    }
     return;
   }
   if (stopping_) {

@@ -165,17 +165,29 @@ void ServerApp::on_headers(h2engine::Context& cx, h2engine::StreamRef s, h2::Hea
     respond_simple(cx, s, 404, "text/plain", "not found\n");
     return;
   }
-  serve_file(cx, s, path == "/" ? std::string_view("/index.html") : path, head);
+  serve_file(cx, s, path == "/" ? std::string_view("/index.html") : path, head, end_stream);
 }
 
 void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
-                           bool head) {
+                           bool head, bool request_ended) {
   // No way out of the docroot: reject any ".." segment.
   if (path.find("/..") != std::string_view::npos || path.find('\0') != std::string_view::npos) {
     respond_simple(cx, s, 403, "text/plain", "forbidden\n");
     return;
   }
   std::string full = options_.docroot + std::string(path);
+  auto now = std::chrono::steady_clock::now();
+  if (auto it = file_cache_.find(full); it != file_cache_.end()) {
+    if (it->second.expires > now) {
+      if (head) {
+        cx.send_headers(s, {{":status", "200"}, {"content-type", content_type_for(path)}}, true);
+      } else {
+        respond_simple(cx, s, 200, content_type_for(path), it->second.body);
+      }
+      return;
+    }
+    file_cache_.erase(it);
+  }
   int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat sb {};
   if (fd < 0 || ::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -188,6 +200,20 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   h2::Header h[] = {{":status", "200"},
                     {"content-type", content_type_for(path)},
                     {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
+  if (!head && sb.st_size <= 65536 && file_cache_.size() < 256) {
+    std::string body(static_cast<size_t>(sb.st_size), '\0');
+    ssize_t got = ::pread(fd, body.data(), body.size(), 0);
+    ::close(fd);
+    if (got != static_cast<ssize_t>(body.size())) {
+      respond_simple(cx, s, 500, "text/plain", "read failed\n");
+      return;
+    }
+    auto& entry = file_cache_[full];
+    entry.body = std::move(body);
+    entry.expires = now + std::chrono::seconds(1);
+    respond_simple(cx, s, 200, content_type_for(path), entry.body);
+    return;
+  }
   bool empty = head || sb.st_size == 0;
   cx.send_headers(s, h, empty);
   if (empty) {
@@ -198,6 +224,7 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   st.kind = Kind::kFile;
   st.fd = fd;
   st.remaining = static_cast<uint64_t>(sb.st_size);
+  st.request_ended = request_ended;
   produce(cx, s, st);
 }
 

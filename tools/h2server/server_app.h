@@ -10,6 +10,7 @@
 //   GET /delay/MS      200 after MS milliseconds (timer on the handler's thread)
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -65,7 +66,7 @@ class ServerApp final : public h2engine::Handler {
                       std::string_view content_type, std::string_view body);
   void produce(h2engine::Context& cx, h2engine::StreamRef s, StreamState& st);
   void serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
-                  bool head);
+                  bool head, bool request_ended);
   void finish(const h2engine::StreamRef& s);
 
   ServerOptions options_;
@@ -73,6 +74,13 @@ class ServerApp final : public h2engine::Handler {
   std::unordered_map<uint64_t, h2engine::StreamRef> delayed_;
   uint64_t next_timer_ = 1;
   std::string chunk_;  // scratch for generated and file bodies
+  // Small files (<= 64 KiB) kept in memory for a second, so a hot file costs no syscalls
+  // (h2o and nginx cache open files for the same reason). Bounded: at most 256 entries.
+  struct CachedFile {
+    std::string body;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::unordered_map<std::string, CachedFile> file_cache_;
 };
 
 }  // namespace h2server

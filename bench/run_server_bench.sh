@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Servers side by side under the same h2load load (issue 5 targets):
+#   h2server (inline actors), h2server (threaded actors), nghttpd, h2o
+# each serving the same docroot over h2c (prior knowledge), one server thread each (plus one
+# actor thread for the threaded mode), h2load on the other core. Prints req/s, server
+# CPU-microseconds per request (utime+stime of the server process from /proc) and the ratio
+# to h2o.
+#   bench/run_server_bench.sh [build-dir]     env: N (requests, default 1000000), C (64), M (32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+n=${N:-1000000}
+c=${C:-64}
+m=${M:-32}
+size=${SIZE:-100}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/docroot"
+chmod 755 "$work" "$work/docroot"  # h2o drops to user nobody when started as root
+head -c "$size" /dev/zero | tr '\0' 'x' > "$work/docroot/file"
+tick=$(getconf CLK_TCK)
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wait_port() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "server on port $1 did not start" >&2; return 1
+}
+
+declare -A rps cpu
+run_one() {  # name, port, pid
+  local name=$1 port=$2 pid=$3
+  wait_port "$port"
+  # Warm-up, then the measured run.
+  h2load -n 20000 -c "$c" -m "$m" -t 1 "http://127.0.0.1:$port/file" >/dev/null 2>&1 || true
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(taskset -c 1 h2load -n "$n" -c "$c" -m "$m" -t 1 "http://127.0.0.1:$port/file" 2>&1)
+  after=$(cpu_ticks "$pid")
+  local ok
+  ok=$(echo "$out" | awk '/^requests:/ {print $8}')
+  rps[$name]=$(echo "$out" | awk '/^finished in/ {print $4}')
+  cpu[$name]=$(awk -v t=$((after - before)) -v hz="$tick" -v n="$n" 'BEGIN {printf "%.3f", t / hz * 1e6 / n}')
+  printf "%-18s %12s req/s  %8s CPU-us/request  (%s succeeded)\n" "$name" "${rps[$name]}" "${cpu[$name]}" "$ok"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+echo "h2load -n $n -c $c -m $m -t 1, body $size bytes; servers on CPU 0, h2load on CPU 1"
+port=$(free_port)
+taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors inline \
+  --docroot "$work/docroot" >/dev/null & run_one "h2server inline" "$port" $!
+port=$(free_port)
+taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors threads:1 \
+  --docroot "$work/docroot" >/dev/null & run_one "h2server threads" "$port" $!
+port=$(free_port)
+taskset -c 0 nghttpd --no-tls -d "$work/docroot" "$port" >/dev/null 2>&1 & run_one "nghttpd" "$port" $!
+if command -v h2o >/dev/null; then
+  port=$(free_port)
+  cat > "$work/h2o.conf" <<CONF
+listen:
+  host: 127.0.0.1
+  port: $port
+num-threads: 1
+access-log: /dev/null
+$( [[ $(id -u) -eq 0 ]] && echo "user: nobody" )
+hosts:
+  default:
+    paths:
+      /:
+        file.dir: $work/docroot
+CONF
+  taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 & run_one "h2o" "$port" $!
+fi
+echo
+echo "Ratios (server CPU-us per request, lower is better; target: inline <= 0.5x h2o, threads <= 1.0x h2o)"
+for name in "h2server inline" "h2server threads" "nghttpd"; do
+  [[ -n "${cpu[h2o]:-}" ]] && awk -v a="${cpu[$name]}" -v b="${cpu[h2o]}" -v n="$name" \
+    'BEGIN {printf "  %-18s / h2o     = x%.2f\n", n, a / b}'
+done
