@@ -393,10 +393,12 @@ class ConnectionBinding {
 
   // A logger must not break the connection: its errors are reported as unraisable.
   static void log(const py::object& logger, const char* method, std::string_view line) {
-    PyObject* r = PyObject_CallMethod(logger.ptr(), method, "ss#", "%s", line.data(),
-                                      static_cast<Py_ssize_t>(line.size()));
+    PyObject* text =
+        PyUnicode_DecodeUTF8(line.data(), static_cast<Py_ssize_t>(line.size()), "replace");
+    PyObject* r = text ? PyObject_CallMethod(logger.ptr(), method, "sO", "%s", text) : nullptr;
     if (!r) PyErr_WriteUnraisable(logger.ptr());
     Py_XDECREF(r);
+    Py_XDECREF(text);
   }
 
   void note_stream(uint32_t id) {

@@ -3,6 +3,7 @@
 // small conversions every binding file shares.
 #pragma once
 
+#define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include <cstdint>
