@@ -138,14 +138,19 @@ class ConnectionBinding {
 
   void acknowledge_received_data(py::handle acknowledged_size, py::handle stream_id) {
     sync_config();
-    int64_t size = to_i64(acknowledged_size, "acknowledged_size");
+    if (!PyLong_Check(acknowledged_size.ptr()))
+      throw py::type_error("acknowledged_size must be an int");
     if (!PyLong_Check(stream_id.ptr())) throw py::type_error("stream_id must be an int");
-    int overflow = 0;
-    long long sid = PyLong_AsLongLongAndOverflow(stream_id.ptr(), &overflow);
-    if (!overflow && sid <= 0)
-      throw py::value_error("Stream ID " + std::to_string(sid) + " is not valid");
-    if (size < 0) throw py::value_error("Cannot acknowledge negative data");
-    if (overflow || sid > UINT32_MAX) throw h2::NoSuchStreamError(UINT32_MAX);
+    int sid_overflow = 0;
+    const long long sid = PyLong_AsLongLongAndOverflow(stream_id.ptr(), &sid_overflow);
+    if (sid_overflow < 0 || (!sid_overflow && sid <= 0))
+      throw py::value_error("Stream ID " + std::string(py::str(stream_id)) + " is not valid");
+    int size_overflow = 0;
+    long long size = PyLong_AsLongLongAndOverflow(acknowledged_size.ptr(), &size_overflow);
+    if (size_overflow < 0 || (!size_overflow && size < 0))
+      throw py::value_error("Cannot acknowledge negative data");
+    if (size_overflow > 0) size = INT64_MAX;  // the core rejects it as out of range
+    if (sid_overflow > 0 || sid > UINT32_MAX) throw h2::NoSuchStreamError(UINT32_MAX);
     conn_->acknowledge_received_data(size, static_cast<uint32_t>(sid));
   }
 
