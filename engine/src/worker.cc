@@ -1133,7 +1133,16 @@ void Worker::maybe_finish(Session& s) {
     }
     if (s.send_in_flight) return;
     s.shut = true;
-    ::shutdown(s.fd, SHUT_RDWR);  // ends the armed recv (EOF) promptly
+    if (broken) {
+      ::shutdown(s.fd, SHUT_RDWR);  // ends the armed recv (EOF) promptly
+    } else {
+      // Lingering close: FIN after our last frame (the GOAWAY), and the armed recv goes on
+      // reading and dropping what the peer still sends until it closes too, or until the
+      // linger deadline begin_close set cancels the recv. Closing with unread input would
+      // make the kernel send RST, and an RST discards the GOAWAY still queued for the peer:
+      // a flooding or uploading peer would never learn why it was cut off.
+      ::shutdown(s.fd, SHUT_WR);
+    }
   }
   if (s.recv.armed() || s.send_in_flight) return;
   free_session(s);
