@@ -1,0 +1,95 @@
+"""Wrong Python types and hostile bytes: always a Python exception of the kind h2 raises,
+never a crash, and core errors only ever as h2.exceptions classes."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import h2.config
+import h2.connection
+import h2.exceptions
+from conftest import EXAMPLE_REQUEST_HEADERS, PREAMBLE, open_client, open_server
+
+WEIRD = [None, 1.5, "text", b"bytes", [], {}, object(), -1, 2**80, -(2**80), True]
+
+
+@pytest.mark.parametrize("value", WEIRD)
+def test_every_method_with_weird_arguments(frame_factory, value):
+    calls = [
+        lambda c: c.send_headers(value, EXAMPLE_REQUEST_HEADERS),
+        lambda c: c.send_headers(1, value),
+        lambda c: c.send_headers(1, [value]),
+        lambda c: c.send_headers(1, [(value, value)]),
+        lambda c: c.send_headers(1, EXAMPLE_REQUEST_HEADERS, priority_weight=value),
+        lambda c: c.send_headers(1, EXAMPLE_REQUEST_HEADERS, priority_depends_on=value),
+        lambda c: c.send_data(value, b"x"),
+        lambda c: c.send_data(1, value),
+        lambda c: c.send_data(1, b"x", pad_length=value),
+        lambda c: c.end_stream(value),
+        lambda c: c.push_stream(1, value, EXAMPLE_REQUEST_HEADERS),
+        lambda c: c.reset_stream(value),
+        lambda c: c.reset_stream(1, value),
+        lambda c: c.increment_flow_control_window(value),
+        lambda c: c.increment_flow_control_window(1, stream_id=value),
+        lambda c: c.acknowledge_received_data(value, 1),
+        lambda c: c.acknowledge_received_data(1, value),
+        lambda c: c.ping(value),
+        lambda c: c.close_connection(value),
+        lambda c: c.close_connection(0, additional_data=value),
+        lambda c: c.close_connection(0, last_stream_id=value),
+        lambda c: c.update_settings(value),
+        lambda c: c.update_settings({1: value}),
+        lambda c: c.update_settings({value: 1}),
+        lambda c: c.advertise_alternative_service(value),
+        lambda c: c.advertise_alternative_service(b"x", origin=value),
+        lambda c: c.prioritize(value),
+        lambda c: c.prioritize(1, weight=value),
+        lambda c: c.data_to_send(value),
+        lambda c: c.receive_data(value),
+        lambda c: c.local_flow_control_window(value),
+        lambda c: c.remote_flow_control_window(value),
+        lambda c: c.initiate_upgrade_connection(value),
+    ]
+    for call in calls:
+        for make in (open_client, open_server):
+            conn = make(frame_factory)
+            try:
+                call(conn)
+            except (h2.exceptions.H2Error, ValueError, TypeError, KeyError, AttributeError,
+                    IndexError, OverflowError, BufferError):
+                pass
+            conn.data_to_send()  # still usable
+
+
+def test_core_errors_are_h2_exceptions(frame_factory):
+    s = open_server(frame_factory)
+    with pytest.raises(h2.exceptions.ProtocolError) as e:
+        s.receive_data(b"\x00\x00\x04\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00")  # RST on 0
+    assert isinstance(e.value.error_code, int)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300), st.booleans())
+def test_random_bytes_only_raise_protocol_errors(data, server):
+    config = h2.config.H2Configuration(client_side=not server)
+    conn = h2.connection.H2Connection(config)
+    conn.initiate_connection()
+    try:
+        conn.receive_data((PREAMBLE if server else b"") + data)
+    except h2.exceptions.ProtocolError:
+        pass
+    conn.data_to_send()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.binary(max_size=10), st.text(max_size=10)),
+                          st.one_of(st.binary(max_size=10), st.text(max_size=10))),
+                max_size=8))
+def test_random_header_lists(headers):
+    c = h2.connection.H2Connection()
+    try:
+        c.send_headers(1, headers)
+    except (h2.exceptions.ProtocolError, UnicodeEncodeError):
+        pass
+    c.data_to_send()
