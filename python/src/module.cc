@@ -13,4 +13,5 @@ PYBIND11_MODULE(_h2, m) {
   h2py::bind_settings(m);
   h2py::bind_state_machines(m);
   h2py::bind_utilities(m);
+  h2py::bind_frame_buffer(m);
 }
