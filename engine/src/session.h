@@ -77,6 +77,7 @@ struct Session {
 
   bool dirty = false;         // in the worker's flush list this turn
   bool settings_acked = false;
+  bool remote_settings_seen = false;
   bool goaway_received = false;
   bool local_close = false;   // close_connection() asked; close when streams are done
   bool closing = false;       // going away: no more application calls

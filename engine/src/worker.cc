@@ -86,7 +86,9 @@ Worker::Worker(unsigned index, const EngineConfig& config,
       timers_(Clock::now()) {
   h2_server_config_ = config.h2;
   h2_server_config_.client_side = false;
-  h2_client_config_ = config.h2;
+  // A peer's graceful GOAWAY must let the streams it covers finish (RFC 9113 §6.8).
+  h2_server_config_.complete_streams_after_goaway = true;
+  h2_client_config_ = h2_server_config_;
   h2_client_config_.client_side = true;
 }
 
@@ -470,7 +472,26 @@ void Worker::deliver(Session& s, const h2::Event& event) {
         w.timers_.cancel(timer_id(s.ref.slot, kSettingsTimer));
       }
     }
-    void operator()(const h2::ConnectionTerminated&) { s.goaway_received = true; }
+    void operator()(const h2::ConnectionTerminated& e) {
+      s.goaway_received = true;
+      // RFC 9113 §6.8: streams of ours above last_stream_id were never processed: they are
+      // refused (safe to retry); those at or below it still complete.
+      std::vector<uint32_t> refused;
+      bool ours_odd = s.client;
+      for (const StreamOut& st : s.streams)
+        if ((st.id % 2 == 1) == ours_odd && st.id > e.last_stream_id) refused.push_back(st.id);
+      for (uint32_t id : refused) {
+        s.remove(id);
+        ToActor m{ToActor::Kind::kReset, false, s.stream_ref(id),
+                  static_cast<uint64_t>(h2::ErrorCode::kRefusedStream)};
+        w.to_app(s, std::move(m));
+      }
+      s.pending_opens.clear();
+      if (e.error_code != h2::ErrorCode::kNoError) {
+        w.log_once(s, spdlog::level::info, "peer sent GOAWAY with an error");
+        w.begin_close(s, CloseReason::kPeerClosed);
+      }
+    }
     void operator()(const h2::UnknownFrameReceived& e) {
       // RFC 9218 §7.1 PRIORITY_UPDATE (type 0x10): prioritized stream id, then the field.
       if (e.frame.type != 0x10 || e.frame.stream_id != 0 || e.frame.payload.size() < 4) return;
@@ -488,7 +509,10 @@ void Worker::deliver(Session& s, const h2::Event& event) {
     // Window updates and settings changes matter only to the scheduler, which runs for
     // every connection touched this turn.
     void operator()(const h2::WindowUpdated&) {}
-    void operator()(const h2::RemoteSettingsChanged&) {}
+    void operator()(const h2::RemoteSettingsChanged&) {
+      s.remote_settings_seen = true;
+      w.open_pending(s);  // a larger MAX_CONCURRENT_STREAMS lets waiting requests go
+    }
     void operator()(const h2::PingReceived&) {}
     void operator()(const h2::PingAckReceived&) {}
     void operator()(const h2::StreamEnded&) {}  // carried by the header/data event before it
@@ -791,7 +815,10 @@ StreamRef Worker::cmd_open_stream(ConnectionRef conn, uint32_t stream_id, h2::He
 
 void Worker::open_pending(Session& s) {
   while (!s.pending_opens.empty() && !s.closing) {
-    uint64_t limit = s.conn.remote_settings().max_concurrent_streams();
+    // Until the server's SETTINGS arrive its limit is unknown; assume 100 like nghttp2 does
+    // (RFC 9113 §6.5.2 recommends no less), instead of opening streams it may refuse.
+    uint64_t limit = s.remote_settings_seen ? s.conn.remote_settings().max_concurrent_streams()
+                                            : std::min<uint64_t>(100, s.conn.remote_settings().max_concurrent_streams());
     if (s.conn.open_outbound_streams() >= limit) return;
     PendingOpen& p = s.pending_opens.front();
     decode_header_blob(p.headers, scratch_headers_);

@@ -228,6 +228,8 @@ struct H2Connection::Impl {
 
   // Graceful shutdown (RFC 9113 §6.8): GOAWAY sent, streams above drain_last refused.
   bool draining = false;
+  // A GOAWAY(NO_ERROR) was received and complete_streams_after_goaway is on.
+  bool remote_goaway = false;
   uint32_t drain_last = 0;
 
   void flood(const char* what) { throw DenialOfServiceError(std::string(what)); }
@@ -619,8 +621,15 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
             add_event(PingReceived{fr.opaque_data});
           }
         } else if constexpr (std::is_same_v<T, frame::GoawayFrame>) {
-          c.state_machine_.process_input(ConnectionInput::kRecvGoaway);
-          c.clear_outbound_data_buffer();  // nothing more may be sent (h2)
+          if (c.config_.complete_streams_after_goaway && fr.error_code == ErrorCode::kNoError &&
+              c.state() != ConnectionState::kClosed) {
+            // RFC 9113 §6.8: streams up to last_stream_id may still complete; only new
+            // streams are off (send_headers / push_stream check remote_goaway).
+            remote_goaway = true;
+          } else {
+            c.state_machine_.process_input(ConnectionInput::kRecvGoaway);
+            c.clear_outbound_data_buffer();  // nothing more may be sent (h2)
+          }
           ConnectionTerminated e{fr.error_code, fr.last_stream_id, std::nullopt};
           if (!fr.debug_data.empty()) e.additional_data = fr.debug_data;
           add_event(e);
@@ -1131,6 +1140,8 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
     spec = priority_spec(stream_id, priority);
   }
   Stream* existing = m.streams.find(stream_id);
+  if (!existing && m.remote_goaway)
+    throw ProtocolError("The peer sent GOAWAY: no new streams may be opened");
   if (!existing) {
     const uint64_t max_open = remote_settings_.max_concurrent_streams();
     if (m.open_outbound + 1 > max_open)
@@ -1218,6 +1229,8 @@ void H2Connection::push_stream(uint32_t stream_id, uint32_t promised_stream_id,
   Stream& parent = m.get_stream(stream_id);
   // Only client-initiated streams can carry a promise (RFC 9113 §6.6).
   if (stream_id % 2 == 0) throw ProtocolError("Cannot recursively push streams.");
+  if (m.remote_goaway)
+    throw ProtocolError("The peer sent GOAWAY: no new streams may be opened");
   m.check_new_stream_id(promised_stream_id, /*odd_allowed=*/false);
   StreamStateMachine advanced = parent.sm;
   const StreamOutcome outcome = advanced.process_input(StreamInput::kSendPushPromise);

@@ -62,6 +62,12 @@ struct H2Configuration {
   bool validate_inbound_headers = true;
   bool normalize_inbound_headers = true;
   hpack::EncoderStrategy encoder_strategy = hpack::EncoderStrategy::kDefault;
+  // What a received GOAWAY(NO_ERROR) does. false (h2): the connection is CLOSED at once, its
+  // unsent output discarded, and any later frame is a ProtocolError — so streams the peer
+  // promised to finish cannot. true (RFC 9113 §6.8): streams at or below the GOAWAY's
+  // last-stream-id go on to completion, only new streams are refused (ProtocolError); a
+  // GOAWAY with an error code still closes at once. The engine turns this on.
+  bool complete_streams_after_goaway = false;
   Logger logger;
   Limits limits;
 };
