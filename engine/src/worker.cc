@@ -131,6 +131,7 @@ void Worker::run(const std::function<void()>& ready) {
       spdlog::error("worker {}: io_uring wait failed: {}", index_, std::strerror(-rc));
       break;
     }
+    turn_now_ = Clock::now();  // one clock read per turn, not one per received chunk
     ring_->for_each_completion([this](const h2io::Completion& c) { dispatch(c); });
     drain_control();
     if (!mailboxes_.empty()) drain_mailboxes();
@@ -385,7 +386,7 @@ void Worker::on_connect(const h2io::Completion& c) {
 
 void Worker::handle_input(Session& s, h2::Bytes data) {
   WorkerCounters::bump(counters_.bytes_in, data.size());
-  timers_.schedule(timer_id(s.ref.slot, kIdleTimer), Clock::now() + config_.idle_timeout);
+  timers_.schedule(timer_id(s.ref.slot, kIdleTimer), turn_now_ + config_.idle_timeout);
   try {
     const std::vector<h2::Event>& events = s.conn.receive_data(data);
     WorkerCounters::bump(counters_.frames_in, events.size());

@@ -171,6 +171,7 @@ class Worker {
   std::priority_queue<HandlerTimer, std::vector<HandlerTimer>, std::greater<>> handler_timers_;
   std::vector<h2::Header> scratch_headers_;
 
+  Clock::time_point turn_now_{};
   Clock::time_point accept_paused_until_{};
   Clock::time_point next_accept_log_{};
   bool stopping_ = false;

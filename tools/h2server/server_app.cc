@@ -175,7 +175,10 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
     respond_simple(cx, s, 403, "text/plain", "forbidden\n");
     return;
   }
-  std::string full = options_.docroot + std::string(path);
+  // The path key is built in a reused string: a cache hit allocates nothing.
+  path_scratch_.assign(options_.docroot);
+  path_scratch_.append(path);
+  const std::string& full = path_scratch_;
   auto now = std::chrono::steady_clock::now();
   if (auto it = file_cache_.find(full); it != file_cache_.end()) {
     if (it->second.expires > now) {

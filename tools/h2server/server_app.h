@@ -81,6 +81,7 @@ class ServerApp final : public h2engine::Handler {
     std::chrono::steady_clock::time_point expires;
   };
   std::unordered_map<std::string, CachedFile> file_cache_;
+  std::string path_scratch_;
 };
 
 }  // namespace h2server
