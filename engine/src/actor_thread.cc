@@ -155,6 +155,9 @@ void ActorThread::dispatch(ToActor& m) {
     case ToActor::Kind::kReset:
       h.on_reset(cx, m.ref, static_cast<h2::ErrorCode>(m.value));
       break;
+    case ToActor::Kind::kLost:
+      h.on_stream_lost(cx, m.ref, static_cast<CloseReason>(m.value));
+      break;
     case ToActor::Kind::kSent:
       h.on_sent(cx, m.ref, m.value);
       break;

@@ -24,6 +24,7 @@ std::string_view close_reason_name(CloseReason reason) noexcept {
     case CloseReason::kShutdown: return "shutdown";
     case CloseReason::kLocalClose: return "local close";
     case CloseReason::kConnectFailed: return "connect failed";
+    case CloseReason::kConnectRefused: return "connection refused";
   }
   return "unknown";
 }

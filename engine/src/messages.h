@@ -21,6 +21,7 @@ struct ToActor {
     kData,              // blob = bytes
     kTrailers,          // blob = header blob
     kReset,             // value = error code
+    kLost,              // value = CloseReason (the connection went)
     kSent,              // value = bytes
   };
   ToActor() = default;

@@ -366,8 +366,10 @@ void Worker::on_connect(const h2io::Completion& c) {
   connects_[index] = PendingConnect{};
   free_connects_.push_back(index);
   if (c.res < 0) {
+    CloseReason why = c.res == -ECONNREFUSED ? CloseReason::kConnectRefused
+                                             : CloseReason::kConnectFailed;
     ToActor closed{ToActor::Kind::kConnectionClosed, false, StreamRef{},
-                   static_cast<uint64_t>(CloseReason::kConnectFailed), pc.user_tag, {}};
+                   static_cast<uint64_t>(why), pc.user_tag, {}};
     closed.blob = std::strerror(-c.res);
     if (handler_) {
       call_handler(closed, {}, {});
@@ -386,6 +388,7 @@ void Worker::on_connect(const h2io::Completion& c) {
 
 void Worker::handle_input(Session& s, h2::Bytes data) {
   WorkerCounters::bump(counters_.bytes_in, data.size());
+  if (handler_) handler_->on_input(*context_, s.ref, data.size());
   timers_.schedule(timer_id(s.ref.slot, kIdleTimer), turn_now_ + config_.idle_timeout);
   try {
     const std::vector<h2::Event>& events = s.conn.receive_data(data);
@@ -593,6 +596,9 @@ void Worker::call_handler(ToActor& m, h2::HeaderList headers, h2::Bytes data) {
       break;
     case ToActor::Kind::kReset:
       h.on_reset(cx, m.ref, static_cast<h2::ErrorCode>(m.value));
+      break;
+    case ToActor::Kind::kLost:
+      h.on_stream_lost(cx, m.ref, static_cast<CloseReason>(m.value));
       break;
     case ToActor::Kind::kSent:
       h.on_sent(cx, m.ref, m.value);
@@ -808,19 +814,35 @@ StreamRef Worker::cmd_open_stream(ConnectionRef conn, uint32_t stream_id, h2::He
   s->next_stream_id = id + 2;
   StreamOut& st = s->add(id);
   if (end_stream) st.local_ended = true;
-  s->pending_opens.push_back(PendingOpen{id, end_stream, header_blob(headers)});
-  open_pending(*s);
+  if (s->pending_opens.empty() && s->conn.open_outbound_streams() < stream_limit(*s)) {
+    // The common case: straight out, no copy of the headers.
+    try {
+      s->conn.send_headers(id, headers, end_stream);
+    } catch (const h2::H2Error& e) {
+      log_once(*s, spdlog::level::info, e.what());
+      s->remove(id);
+      ToActor m{ToActor::Kind::kReset, false, StreamRef{conn, id},
+                static_cast<uint64_t>(h2::ErrorCode::kRefusedStream)};
+      to_app(*s, std::move(m));
+    }
+  } else {
+    s->pending_opens.push_back(PendingOpen{id, end_stream, header_blob(headers)});
+    open_pending(*s);
+  }
   mark_dirty(*s);
   return StreamRef{conn, id};
 }
 
+uint64_t Worker::stream_limit(const Session& s) const {
+  // Until the server's SETTINGS arrive its limit is unknown; assume 100 like nghttp2 does
+  // (RFC 9113 §6.5.2 recommends no less), instead of opening streams it may refuse.
+  uint64_t limit = s.conn.remote_settings().max_concurrent_streams();
+  return s.remote_settings_seen ? limit : std::min<uint64_t>(100, limit);
+}
+
 void Worker::open_pending(Session& s) {
   while (!s.pending_opens.empty() && !s.closing) {
-    // Until the server's SETTINGS arrive its limit is unknown; assume 100 like nghttp2 does
-    // (RFC 9113 §6.5.2 recommends no less), instead of opening streams it may refuse.
-    uint64_t limit = s.remote_settings_seen ? s.conn.remote_settings().max_concurrent_streams()
-                                            : std::min<uint64_t>(100, s.conn.remote_settings().max_concurrent_streams());
-    if (s.conn.open_outbound_streams() >= limit) return;
+    if (s.conn.open_outbound_streams() >= stream_limit(s)) return;
     PendingOpen& p = s.pending_opens.front();
     decode_header_blob(p.headers, scratch_headers_);
     try {
@@ -1133,8 +1155,7 @@ void Worker::begin_close(Session& s, CloseReason reason) {
   std::vector<uint32_t> ids;
   for (const StreamOut& st : s.streams) ids.push_back(st.id);
   for (uint32_t id : ids) {
-    ToActor m{ToActor::Kind::kReset, false, s.stream_ref(id),
-              static_cast<uint64_t>(h2::ErrorCode::kCancel), 0, {}};
+    ToActor m{ToActor::Kind::kLost, false, s.stream_ref(id), static_cast<uint64_t>(reason)};
     to_app(s, std::move(m));
   }
   s.streams.clear();

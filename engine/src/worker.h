@@ -114,6 +114,7 @@ class Worker {
   bool window_open(Session& s, uint32_t id);
   void report_sent(Session& s);
   void open_pending(Session& s);
+  uint64_t stream_limit(const Session& s) const;
   void send_output(Session& s);
   void maybe_finish(Session& s);
   void begin_close(Session& s, CloseReason reason);

@@ -248,7 +248,7 @@ TEST(Engine, TinyMailboxesApplyBackpressureWithoutLosingEvents) {
   ASSERT_TRUE(r.wait_for([&] { return r.responses == 500; }, 20s)) << r.responses;
 }
 
-TEST(Engine, ConnectToAClosedPortReportsConnectFailed) {
+TEST(Engine, ConnectToAClosedPortReportsConnectionRefused) {
   // A port nobody listens on: bound (so nobody else takes it) but never listening.
   int sock = ::socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(sock, 0);
@@ -265,7 +265,7 @@ TEST(Engine, ConnectToAClosedPortReportsConnectFailed) {
   client.connect(0, "127.0.0.1", dead_port, 9);
   ASSERT_TRUE(r.wait_for([&] { return r.closed == 1; }));
   std::lock_guard lock(r.mu);
-  EXPECT_EQ(r.last_close, h2engine::CloseReason::kConnectFailed);
+  EXPECT_EQ(r.last_close, h2engine::CloseReason::kConnectRefused);
   EXPECT_EQ(r.opened, 0);
   ::close(sock);
 }

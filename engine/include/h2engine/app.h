@@ -59,6 +59,7 @@ enum class CloseReason : uint8_t {
   kShutdown,         // the engine stopped
   kLocalClose,       // Context::close_connection
   kConnectFailed,    // client side: the TCP connection could not be made
+  kConnectRefused,   // client side: ECONNREFUSED
 };
 std::string_view close_reason_name(CloseReason reason) noexcept;
 
@@ -125,8 +126,16 @@ class Handler {
   virtual void on_data(Context&, StreamRef, h2::Bytes, bool end_stream) = 0;
   // Trailers always end the stream.
   virtual void on_trailers(Context&, StreamRef, h2::HeaderList) {}
-  // The stream was reset by the peer, by a protocol error, or because its connection went.
+  // The stream was reset by the peer or because of a protocol error.
   virtual void on_reset(Context&, StreamRef, h2::ErrorCode) {}
+  // The stream's connection went away (closed, failed, shut down) before the stream ended;
+  // on_connection_closed follows. By default treated as a reset with CANCEL.
+  virtual void on_stream_lost(Context& cx, StreamRef s, CloseReason) {
+    on_reset(cx, s, h2::ErrorCode::kCancel);
+  }
+  // Inline actors only: `bytes` arrived on the connection (before they are parsed). For
+  // load generators that count traffic and time to first byte.
+  virtual void on_input(Context&, ConnectionRef, size_t /*bytes*/) {}
   // `bytes` of this stream's queued data were handed to HTTP/2 (its windows allowed them).
   virtual void on_sent(Context&, StreamRef, size_t /*bytes*/) {}
   virtual void on_timer(Context&, uint64_t /*token*/) {}
