@@ -275,6 +275,8 @@ Session* Worker::add_session(int fd, bool client, uint64_t user_tag, unsigned ac
   if (client) settings.emplace_back(0x2, 0);  // ENABLE_PUSH off: nobody would take the push
   if (config_.initial_window_size != 65535) settings.emplace_back(0x4, config_.initial_window_size);
   if (!settings.empty()) s.conn.update_settings(settings);
+  if (config_.connection_window_size > 65535)
+    s.conn.increment_flow_control_window(config_.connection_window_size - 65535);
 
   Clock::time_point now = Clock::now();
   timers_.schedule(timer_id(slot, kIdleTimer), now + config_.idle_timeout);

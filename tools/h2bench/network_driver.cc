@@ -1,8 +1,479 @@
+// The network driver: h2bench's load on the engine's client side. One engine worker per -t
+// thread, inline actors (the load logic runs on the worker, no queue hop), one LoadHandler
+// per worker driving that thread's connections and reporting to that thread's Recorder.
 #include "network_driver.h"
 
-namespace h2bench {
+#include <netdb.h>
+#include <sys/socket.h>
 
-// Plug point: return the engine-backed driver here once engine/ has its client connector.
-std::unique_ptr<Driver> make_network_driver() { return nullptr; }
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "h2engine/engine.h"
+
+namespace h2bench {
+namespace {
+
+using h2engine::CloseReason;
+using h2engine::ConnectionRef;
+using h2engine::Context;
+using h2engine::StreamRef;
+
+constexpr uint64_t kTickToken = ~uint64_t{0};
+constexpr uint64_t kTickMicros = 2000;  // stop / timeout / -D checks
+
+FailureReason failure_of(CloseReason why) {
+  switch (why) {
+    case CloseReason::kConnectRefused: return FailureReason::kConnectRefused;
+    case CloseReason::kConnectFailed: return FailureReason::kConnectError;
+    case CloseReason::kProtocolError: return FailureReason::kProtocolError;
+    case CloseReason::kIdleTimeout: return FailureReason::kInactivityTimeout;
+    case CloseReason::kShutdown: return FailureReason::kStopped;
+    default: return FailureReason::kConnectionClosed;
+  }
+}
+
+// Resolves the plan's host once, before the run (the engine connects to numeric addresses).
+std::string numeric_host(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), "80", &hints, &res) != 0 || res == nullptr) return host;
+  char text[NI_MAXHOST];
+  std::string out = host;
+  if (getnameinfo(res->ai_addr, res->ai_addrlen, text, sizeof(text), nullptr, 0,
+                  NI_NUMERICHOST) == 0)
+    out = text;
+  freeaddrinfo(res);
+  return out;
+}
+
+// Shared by the driver and its handlers: how many threads are done.
+struct Completion {
+  std::mutex mu;
+  std::condition_variable cv;
+  uint32_t finished = 0;
+};
+
+struct InFlight {
+  uint32_t stream_id = 0;  // 0: free slot
+  Nanos intended = 0;
+  Nanos sent = 0;
+  int status = 0;
+  uint64_t body = 0;
+};
+
+struct Client {
+  uint32_t global = 0;
+  ConnectionRef conn;
+  bool connecting = false;
+  bool connected = false;
+  bool gone = false;     // closed or failed: no more requests
+  bool got_byte = false;
+  Nanos connect_started = 0;
+  Nanos last_activity = 0;
+  std::vector<InFlight> slots;  // -m of them
+  uint32_t in_flight = 0;
+
+  InFlight* find(uint32_t id) {
+    for (InFlight& f : slots)
+      if (f.stream_id == id) return &f;
+    return nullptr;
+  }
+  InFlight* free_slot() {
+    for (InFlight& f : slots)
+      if (f.stream_id == 0) return &f;
+    return nullptr;
+  }
+};
+
+class LoadHandler final : public h2engine::Handler {
+ public:
+  LoadHandler(const RunPlan& plan, ThreadPlan thread, Recorder& recorder,
+              const RunControl& control, std::string host, Completion& done)
+      : plan_(plan), thread_(thread), recorder_(recorder), control_(control),
+        host_(std::move(host)), done_(done) {
+    clients_.resize(thread.client_count);
+    for (uint32_t i = 0; i < thread.client_count; ++i) {
+      clients_[i].global = thread.first_client + i;
+      clients_[i].slots.resize(std::max<uint32_t>(1, plan.max_concurrent_streams));
+    }
+    size_t room = 0;
+    for (const auto& p : plan.paths) room = std::max(room, p.max_rendered_size());
+    path_buffer_.resize(room);
+    // The request's fields; :path is filled in per request.
+    fields_.push_back({":method", plan.method});
+    fields_.push_back({":scheme", plan.scheme});
+    fields_.push_back({":authority", plan.authority});
+    fields_.push_back({":path", "/"});
+    for (const RequestHeader& h : plan.headers) fields_.push_back({h.name, h.value});
+  }
+
+  void on_start(Context& cx) override {
+    schedule_ = make_rate_schedule(plan_, thread_, control_.run_start(), control_.measure_end());
+    if (thread_.client_count == 0) {
+      finish(cx);
+      return;
+    }
+    Nanos now = now_ns();
+    for (uint32_t i = 0; i < clients_.size(); ++i) {
+      clients_[i].connecting = true;
+      clients_[i].connect_started = now;
+      recorder_.connect_started(clients_[i].global, now);
+      cx.connect(host_, plan_.port, i);
+    }
+    cx.schedule_timer(kTickMicros, kTickToken);
+  }
+
+  void on_connection_open(Context& cx, ConnectionRef conn, uint64_t tag) override {
+    Client& c = clients_[tag];
+    Nanos now = now_ns();
+    if (!c.connecting || c.gone || finished_) {  // timed out meanwhile, or the run is over
+      c.conn = conn;
+      cx.close_connection(conn);
+      return;
+    }
+    c.connecting = false;
+    c.connected = true;
+    c.conn = conn;
+    c.last_activity = now;
+    recorder_.connected(c.global, now);
+    pump(cx, now);
+  }
+
+  void on_connection_closed(Context& cx, ConnectionRef, CloseReason why, uint64_t tag) override {
+    Client& c = clients_[tag];
+    Nanos now = now_ns();
+    if (c.connecting) {
+      c.connecting = false;
+      c.gone = true;
+      recorder_.connect_failed(c.global, now, failure_of(why));
+      ++dead_clients_;
+    } else if (c.connected) {
+      c.connected = false;
+      c.gone = true;
+      ++dead_clients_;
+      recorder_.client_finished(c.global, now);
+    }
+    // Requests this thread can no longer send anywhere.
+    if (dead_clients_ == clients_.size()) abandon_unsent(failure_of(why));
+    maybe_finish(cx);
+  }
+
+  void on_input(Context&, ConnectionRef conn, size_t bytes) override {
+    Nanos now = now_ns();
+    recorder_.bytes_received(now, bytes);
+    Client* c = by_conn(conn);
+    if (!c) return;
+    c->last_activity = now;
+    if (!c->got_byte) {
+      c->got_byte = true;
+      recorder_.first_byte(c->global, now);
+    }
+  }
+
+  void on_headers(Context& cx, StreamRef s, h2::HeaderList headers, bool end) override {
+    Client* c = by_conn(s.connection);
+    InFlight* f = c ? c->find(s.stream_id) : nullptr;
+    if (!f) return;
+    Nanos now = now_ns();
+    uint64_t decoded = 0;
+    int status = 0;
+    for (const h2::Header& h : headers) {
+      decoded += h.name.size() + h.value.size();
+      if (h.name == ":status") {
+        for (char ch : h.value) status = status * 10 + (ch - '0');
+      }
+    }
+    f->status = status;
+    recorder_.response_headers(f->intended, now, status, 0, decoded);
+    if (end) complete(cx, *c, *f, now);
+  }
+
+  void on_data(Context& cx, StreamRef s, h2::Bytes data, bool end) override {
+    cx.credit(s, data.size());
+    Client* c = by_conn(s.connection);
+    InFlight* f = c ? c->find(s.stream_id) : nullptr;
+    if (!f) return;
+    f->body += data.size();
+    if (end) complete(cx, *c, *f, now_ns());
+  }
+
+  void on_trailers(Context& cx, StreamRef s, h2::HeaderList) override {
+    Client* c = by_conn(s.connection);
+    InFlight* f = c ? c->find(s.stream_id) : nullptr;
+    if (f) complete(cx, *c, *f, now_ns());
+  }
+
+  void on_reset(Context& cx, StreamRef s, h2::ErrorCode code) override {
+    fail(cx, s, code == h2::ErrorCode::kRefusedStream ? FailureReason::kGoaway
+                                                      : FailureReason::kStreamReset);
+  }
+
+  void on_stream_lost(Context& cx, StreamRef s, CloseReason why) override {
+    fail(cx, s, failure_of(why));
+  }
+
+  void on_timer(Context& cx, uint64_t token) override {
+    Nanos now = now_ns();
+    if (token == kTickToken) {
+      tick(cx, now);
+      if (!finished_) cx.schedule_timer(kTickMicros, kTickToken);
+      return;
+    }
+    pacing_armed_ = false;
+    pump(cx, now);
+  }
+
+ private:
+  Client* by_conn(const ConnectionRef& conn) {
+    // Connections of one thread are few; the last one used is usually the one asked for.
+    if (last_ < clients_.size() && clients_[last_].conn == conn) return &clients_[last_];
+    for (size_t i = 0; i < clients_.size(); ++i) {
+      if (clients_[i].conn == conn && (clients_[i].connected || clients_[i].gone)) {
+        last_ = i;
+        return &clients_[i];
+      }
+    }
+    return nullptr;
+  }
+
+  bool stopping(Nanos now) const {
+    return control_.stop_requested() || (control_.measure_end() && now >= *control_.measure_end());
+  }
+
+  // Sends what may be sent now.
+  void pump(Context& cx, Nanos now) {
+    if (finished_ || stopping(now)) return;
+    if (schedule_) {
+      while (auto due = schedule_->next_due(now)) backlog_.push_back(*due);
+      while (!backlog_.empty()) {
+        Client* c = pick(backlog_.front().connection - thread_.first_client);
+        if (!c) break;
+        send(cx, *c, backlog_.front().sequence, backlog_.front().intended_start, now);
+        backlog_.pop_front();
+      }
+      if (auto next = schedule_->next_time(); next && !pacing_armed_) {
+        pacing_armed_ = true;
+        Nanos wait = std::max<Nanos>(*next - now, 0);
+        cx.schedule_timer(static_cast<uint64_t>(wait / 1000), 0);
+      }
+    } else {
+      // Closed loop: fill every connection up to -m while the budget lasts.
+      for (Client& c : clients_) {
+        while (c.connected && c.in_flight < c.slots.size() && sent_ < thread_.request_budget) {
+          send(cx, c, sent_ * plan_.threads + thread_.index, now, now);
+          ++sent_;
+        }
+      }
+    }
+    maybe_finish(cx);
+  }
+
+  Client* pick(uint32_t preferred) {
+    if (preferred < clients_.size()) {
+      Client& c = clients_[preferred];
+      if (c.connected && c.in_flight < c.slots.size()) return &c;
+    }
+    for (Client& c : clients_)
+      if (c.connected && c.in_flight < c.slots.size()) return &c;
+    return nullptr;
+  }
+
+  void send(Context& cx, Client& c, uint64_t sequence, Nanos intended, Nanos now) {
+    InFlight* f = c.free_slot();
+    if (!f) return;
+    const PathTemplate& path = plan_.paths[sequence % plan_.paths.size()];
+    fields_[3].value = path.render(sequence, path_buffer_);
+    bool has_body = !plan_.body.empty();
+    StreamRef s = cx.open_stream(c.conn, fields_, !has_body);
+    recorder_.request_started(intended);
+    if (s.stream_id == 0) {
+      recorder_.request_failed(intended, now, FailureReason::kConnectionClosed);
+      return;
+    }
+    *f = InFlight{s.stream_id, intended, now, 0, 0};
+    ++c.in_flight;
+    ++in_flight_;
+    if (has_body) {
+      cx.send_data(s, h2::Bytes(reinterpret_cast<const uint8_t*>(plan_.body.data()),
+                                plan_.body.size()),
+                   true);
+    }
+  }
+
+  void complete(Context& cx, Client& c, InFlight& f, Nanos now) {
+    recorder_.request_completed(c.global, f.intended, f.sent, now, f.status, f.body);
+    release(c, f);
+    pump(cx, now);
+  }
+
+  void fail(Context& cx, StreamRef s, FailureReason why) {
+    Client* c = by_conn(s.connection);
+    InFlight* f = c ? c->find(s.stream_id) : nullptr;
+    if (!f) return;
+    Nanos now = now_ns();
+    recorder_.request_failed(f->intended, now, why);
+    release(*c, *f);
+    pump(cx, now);
+  }
+
+  void release(Client& c, InFlight& f) {
+    f.stream_id = 0;
+    --c.in_flight;
+    --in_flight_;
+  }
+
+  void tick(Context& cx, Nanos now) {
+    // Connect timeout, inactivity timeout.
+    for (uint32_t i = 0; i < clients_.size(); ++i) {
+      Client& c = clients_[i];
+      if (c.connecting && plan_.connect_timeout > 0 && now - c.connect_started > plan_.connect_timeout) {
+        c.connecting = false;
+        c.gone = true;
+        ++dead_clients_;
+        recorder_.connect_failed(c.global, now, FailureReason::kConnectTimeout);
+        if (dead_clients_ == clients_.size()) abandon_unsent(FailureReason::kConnectTimeout);
+      }
+      if (c.connected && plan_.inactivity_timeout > 0 && c.in_flight > 0 &&
+          now - c.last_activity > plan_.inactivity_timeout) {
+        for (InFlight& f : c.slots) {
+          if (f.stream_id == 0) continue;
+          recorder_.request_failed(f.intended, now, FailureReason::kInactivityTimeout);
+          release(c, f);
+        }
+        c.connected = false;
+        c.gone = true;
+        ++dead_clients_;
+        recorder_.client_finished(c.global, now);
+        cx.close_connection(c.conn);
+        if (dead_clients_ == clients_.size()) abandon_unsent(FailureReason::kInactivityTimeout);
+      }
+    }
+    if (stopping(now) && !finished_) {
+      // In flight at the end: abandoned (-D) or cut off (interrupted -n run).
+      for (Client& c : clients_) {
+        for (InFlight& f : c.slots) {
+          if (f.stream_id == 0) continue;
+          if (control_.measure_end()) recorder_.request_abandoned(f.intended);
+          else recorder_.request_failed(f.intended, now, FailureReason::kStopped);
+          release(c, f);
+        }
+      }
+      if (!control_.measure_end()) abandon_unsent(FailureReason::kStopped);
+      finish(cx);
+      return;
+    }
+    pump(cx, now);
+  }
+
+  // Budgeted or due requests that will never be sent.
+  void abandon_unsent(FailureReason why) {
+    uint64_t unsent = 0;
+    if (schedule_) {
+      unsent = backlog_.size();
+      backlog_.clear();
+      // The rest of an -n schedule.
+      if (!plan_.timing_based()) {
+        while (schedule_->next_due(std::numeric_limits<Nanos>::max())) ++unsent;
+      }
+    } else if (thread_.request_budget != RateSchedule::kUnlimited) {
+      unsent = thread_.request_budget - sent_;
+      sent_ = thread_.request_budget;
+    }
+    if (unsent) recorder_.requests_not_sent(unsent, why);
+  }
+
+  void maybe_finish(Context& cx) {
+    if (finished_) return;
+    bool work_left;
+    if (schedule_) work_left = !schedule_->exhausted() || !backlog_.empty();
+    else work_left = sent_ < thread_.request_budget;
+    if (dead_clients_ == clients_.size()) work_left = false;
+    if (work_left || in_flight_ > 0) return;
+    finish(cx);
+  }
+
+  void finish(Context& cx) {
+    if (finished_) return;
+    finished_ = true;
+    Nanos now = now_ns();
+    for (Client& c : clients_) {
+      if (c.connected) {
+        recorder_.client_finished(c.global, now);
+        c.connected = false;
+        c.gone = true;
+        cx.close_connection(c.conn);
+      }
+      c.connecting = false;
+    }
+    {
+      std::lock_guard lock(done_.mu);
+      ++done_.finished;
+    }
+    done_.cv.notify_all();
+  }
+
+  const RunPlan& plan_;
+  ThreadPlan thread_;
+  Recorder& recorder_;
+  const RunControl& control_;
+  std::string host_;
+  Completion& done_;
+
+  std::vector<Client> clients_;
+  std::vector<h2::Header> fields_;
+  std::vector<char> path_buffer_;
+  std::optional<RateSchedule> schedule_;
+  std::deque<DueRequest> backlog_;
+  uint64_t sent_ = 0;
+  uint64_t in_flight_ = 0;
+  size_t dead_clients_ = 0;
+  size_t last_ = 0;
+  bool pacing_armed_ = false;
+  bool finished_ = false;
+};
+
+class NetworkDriver final : public Driver {
+ public:
+  void run(const RunPlan& plan, std::span<Recorder* const> recorders,
+           const RunControl& control) override {
+    const std::string host = numeric_host(plan.host);
+    Completion done;
+    h2engine::EngineConfig cfg;
+    cfg.workers = plan.threads;
+    cfg.pin_workers = false;  // the load generator shares the machine with what it measures
+    cfg.listen = false;
+    cfg.actors = h2engine::ActorMode::kInline;
+    cfg.recv_buffers = 256;
+    cfg.recv_buffer_size = 65536;  // large reads: fewer completions per response byte
+    cfg.idle_timeout = std::chrono::hours(24);  // h2bench applies its own timeouts
+    cfg.initial_window_size = plan.window_bits >= 31 ? 0x7fffffff : (1u << plan.window_bits) - 1;
+    cfg.connection_window_size =
+        plan.connection_window_bits >= 31 ? 0x7fffffff : (1u << plan.connection_window_bits) - 1;
+    cfg.handler_factory = [&](unsigned k) {
+      return std::make_unique<LoadHandler>(plan, thread_plan(plan, k), *recorders[k], control, host,
+                                           done);
+    };
+    h2engine::Engine engine(cfg);
+    engine.start();
+    {
+      std::unique_lock lock(done.mu);
+      done.cv.wait(lock, [&] { return done.finished == plan.threads; });
+    }
+    engine.stop();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Driver> make_network_driver() { return std::make_unique<NetworkDriver>(); }
 
 }  // namespace h2bench

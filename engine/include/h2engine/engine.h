@@ -46,6 +46,9 @@ struct EngineConfig {
   // Settings we advertise (RFC 9113 §6.5.2) beyond h2's defaults.
   uint32_t max_concurrent_streams = 128;
   uint32_t initial_window_size = 65535;
+  // The connection-level receive window (RFC 9113 §6.9.2 starts it at 65535; a larger value
+  // is announced with WINDOW_UPDATE on stream 0 right after the preface).
+  uint32_t connection_window_size = 65535;
   // The HTTP/2 options and the flood limits of every connection.
   h2::H2Configuration h2;
 
