@@ -168,7 +168,10 @@ class LoadHandler final : public h2engine::Handler {
   }
 
   void on_input(Context&, ConnectionRef conn, size_t bytes) override {
+    // One clock read per chunk read: every event parsed from it happened "now" (h2load
+    // timestamps per read the same way).
     Nanos now = now_ns();
+    input_now_ = now;
     recorder_.bytes_received(now, bytes);
     Client* c = by_conn(conn);
     if (!c) return;
@@ -183,7 +186,7 @@ class LoadHandler final : public h2engine::Handler {
     Client* c = by_conn(s.connection);
     InFlight* f = c ? c->find(s.stream_id) : nullptr;
     if (!f) return;
-    Nanos now = now_ns();
+    Nanos now = input_now_;
     uint64_t decoded = 0;
     int status = 0;
     for (const h2::Header& h : headers) {
@@ -203,13 +206,13 @@ class LoadHandler final : public h2engine::Handler {
     InFlight* f = c ? c->find(s.stream_id) : nullptr;
     if (!f) return;
     f->body += data.size();
-    if (end) complete(cx, *c, *f, now_ns());
+    if (end) complete(cx, *c, *f, input_now_);
   }
 
   void on_trailers(Context& cx, StreamRef s, h2::HeaderList) override {
     Client* c = by_conn(s.connection);
     InFlight* f = c ? c->find(s.stream_id) : nullptr;
-    if (f) complete(cx, *c, *f, now_ns());
+    if (f) complete(cx, *c, *f, input_now_);
   }
 
   void on_reset(Context& cx, StreamRef s, h2::ErrorCode code) override {
@@ -249,8 +252,8 @@ class LoadHandler final : public h2engine::Handler {
     return control_.stop_requested() || (control_.measure_end() && now >= *control_.measure_end());
   }
 
-  // Sends what may be sent now.
-  void pump(Context& cx, Nanos now) {
+  // Sends what may be sent now. `freed`: in a closed loop only that connection got room.
+  void pump(Context& cx, Nanos now, Client* freed = nullptr) {
     if (finished_ || stopping(now)) return;
     if (schedule_) {
       while (auto due = schedule_->next_due(now)) backlog_.push_back(*due);
@@ -266,12 +269,17 @@ class LoadHandler final : public h2engine::Handler {
         cx.schedule_timer(static_cast<uint64_t>(wait / 1000), 0);
       }
     } else {
-      // Closed loop: fill every connection up to -m while the budget lasts.
-      for (Client& c : clients_) {
+      // Closed loop: fill connections up to -m while the budget lasts.
+      auto fill = [&](Client& c) {
         while (c.connected && c.in_flight < c.slots.size() && sent_ < thread_.request_budget) {
           send(cx, c, sent_ * plan_.threads + thread_.index, now, now);
           ++sent_;
         }
+      };
+      if (freed) {
+        fill(*freed);
+      } else {
+        for (Client& c : clients_) fill(c);
       }
     }
     maybe_finish(cx);
@@ -312,7 +320,7 @@ class LoadHandler final : public h2engine::Handler {
   void complete(Context& cx, Client& c, InFlight& f, Nanos now) {
     recorder_.request_completed(c.global, f.intended, f.sent, now, f.status, f.body);
     release(c, f);
-    pump(cx, now);
+    pump(cx, now, &c);
   }
 
   void fail(Context& cx, StreamRef s, FailureReason why) {
@@ -437,6 +445,7 @@ class LoadHandler final : public h2engine::Handler {
   uint64_t in_flight_ = 0;
   size_t dead_clients_ = 0;
   size_t last_ = 0;
+  Nanos input_now_ = 0;
   bool pacing_armed_ = false;
   bool finished_ = false;
 };
