@@ -9,7 +9,7 @@ packages=(
   liburing-dev libspdlog-dev libconcurrentqueue-dev libreaderwriterqueue-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev
   libnghttp2-dev nghttp2-client
-  curl nghttp2-server python3-h2 python3-pytest
+  curl nghttp2-server h2o python3-h2 python3-pytest
   pybind11-dev python3-dev python3-hypothesis python3-hyperframe python3-hpack
 )
 if [[ "${1:-}" == "--ci" ]]; then
