@@ -28,8 +28,9 @@ class ConnectionBinding {
  public:
   explicit ConnectionBinding(py::object config) {
     require_ready();
-    if (config.is_none()) config = py::module_::import("h2.config").attr("H2Configuration")(
-                              py::arg("client_side") = true);
+    if (config.is_none())
+      config =
+          py::module_::import("h2.config").attr("H2Configuration")(py::arg("client_side") = true);
     h2::H2Configuration cfg;
     cfg.client_side = config_bool(config, "client_side");
     cfg.encoder_strategy = h2::hpack::EncoderStrategy::kPythonHpack;  // h2's bytes exactly
@@ -67,7 +68,7 @@ class ConnectionBinding {
   void send_headers(py::object stream_id, py::handle headers, py::handle end_stream,
                     py::handle weight, py::handle depends_on, py::handle exclusive) {
     sync_config();
-    const uint32_t id = stream_arg(stream_id);
+    const uint32_t id = new_stream_arg(stream_id);
     headers_.load(headers.ptr());
     const h2::PriorityArgs priority = priority_args(weight, depends_on, exclusive);
     try {
@@ -106,7 +107,7 @@ class ConnectionBinding {
                    py::handle request_headers) {
     sync_config();
     const uint32_t id = stream_arg(stream_id);
-    const uint32_t promised = stream_arg(promised_stream_id);
+    const uint32_t promised = new_stream_arg(promised_stream_id);
     headers_.load(request_headers.ptr());
     try {
       conn_->push_stream(id, promised, headers_.view());
@@ -186,7 +187,12 @@ class ConnectionBinding {
   void update_settings(py::handle new_settings) {
     sync_config();
     std::vector<std::pair<uint16_t, int64_t>> entries;
-    py::object items = py::reinterpret_borrow<py::object>(new_settings).attr("items")();
+    // h2 does local_settings.update(new_settings): a mapping or an iterable of pairs.
+    PyObject* as_dict =
+        PyObject_CallOneArg(reinterpret_cast<PyObject*>(&PyDict_Type), new_settings.ptr());
+    if (!as_dict) throw py::error_already_set();
+    py::dict d = py::reinterpret_steal<py::dict>(as_dict);
+    py::object items = d.attr("items")();
     for (py::handle item : items) {
       py::tuple kv = py::reinterpret_borrow<py::tuple>(item);
       const uint32_t code = to_u32(kv[0], "setting");
@@ -214,7 +220,7 @@ class ConnectionBinding {
   void prioritize(py::object stream_id, py::handle weight, py::handle depends_on,
                   py::handle exclusive) {
     sync_config();
-    conn_->prioritize(stream_arg(stream_id), priority_args(weight, depends_on, exclusive));
+    conn_->prioritize(to_u32(stream_id, "stream_id"), priority_args(weight, depends_on, exclusive));
   }
 
   py::bytes data_to_send(py::handle amount) {
@@ -226,7 +232,9 @@ class ConnectionBinding {
         PyErr_Clear();
         v = LLONG_MAX;
       }
-      if (v < 0) throw py::value_error("amount must not be negative");
+      // h2 slices its buffer with [:amount]: a negative amount keeps the last -amount bytes.
+      const auto queued = static_cast<long long>(conn_->outbound_buffer_size());
+      if (v < 0) v = std::max(0LL, queued + v);
       n = static_cast<size_t>(v);
     }
     h2::Bytes out = conn_->data_to_send(n);
@@ -241,7 +249,8 @@ class ConnectionBinding {
     Buffer buf(data);  // DATA views point into it: alive until the events are built
     const std::vector<h2::Event>& events = conn_->receive_data(buf.bytes());
     for (const h2::Event& e : events) {
-      if (const auto* r = std::get_if<h2::RequestReceived>(&e)) note_stream(r->stream_id);
+      if (const auto* r = std::get_if<h2::RequestReceived>(&e))
+        note_stream(r->stream_id);
       else if (const auto* p = std::get_if<h2::PushedStreamReceived>(&e))
         note_stream(p->pushed_stream_id);
     }
@@ -314,8 +323,44 @@ class ConnectionBinding {
     return truthy(config.attr(name));
   }
 
-  // Stream ids: ints; negative or too large ids can name no stream.
-  static uint32_t stream_arg(const py::object& v) { return to_u32(v, "stream_id"); }
+  // Raises cls(*args) from h2.exceptions (for ids the core cannot even represent).
+  [[noreturn]] static void raise_h2(PyObject* cls, py::tuple args) {
+    PyObject* e = PyObject_CallObject(cls, args.ptr());
+    if (e) {
+      PyErr_SetObject(cls, e);
+      Py_DECREF(e);
+    }
+    throw py::error_already_set();
+  }
+
+  // The id of an existing stream. Ints outside 0..2^32-1 name no stream: h2's lookup answers
+  // StreamClosedError for ids below those used (negative ones) and NoSuchStreamError above.
+  static uint32_t stream_arg(const py::object& v) {
+    if (PyLong_Check(v.ptr())) {
+      int overflow = 0;
+      const long long id = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+      if (overflow < 0 || (!overflow && id < 0))
+        raise_h2(refs.stream_closed_error, py::make_tuple(v));
+      if (overflow > 0 || id > UINT32_MAX) raise_h2(refs.no_such_stream_error, py::make_tuple(v));
+    }
+    return to_u32(v, "stream_id");
+  }
+
+  // The id of a stream to open (send_headers, a promised stream): a negative id is below the
+  // highest used (StreamIDTooLowError), one beyond 32 bits is not a valid id (h2's
+  // ProtocolError).
+  uint32_t new_stream_arg(const py::object& v) const {
+    if (PyLong_Check(v.ptr())) {
+      int overflow = 0;
+      const long long id = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+      if (overflow < 0 || (!overflow && id < 0))
+        raise_h2(refs.stream_id_too_low_error,
+                 py::make_tuple(v, conn_->highest_outbound_stream_id()));
+      if (overflow > 0 || id > UINT32_MAX)
+        raise_h2(refs.protocol_error, py::make_tuple("Invalid stream ID for peer."));
+    }
+    return to_u32(v, "stream_id");
+  }
 
   static h2::ErrorCode code_arg(py::handle v) {
     return static_cast<h2::ErrorCode>(to_u32(v, "error_code"));
@@ -446,15 +491,15 @@ void bind_connection(py::module_& m) {
       .def("push_stream", &C::push_stream, py::arg("stream_id"), py::arg("promised_stream_id"),
            py::arg("request_headers"))
       .def("reset_stream", &C::reset_stream, py::arg("stream_id"), py::arg("error_code") = 0)
-      .def("increment_flow_control_window", &C::increment_flow_control_window,
-           py::arg("increment"), py::arg("stream_id") = none)
-      .def("acknowledge_received_data", &C::acknowledge_received_data,
-           py::arg("acknowledged_size"), py::arg("stream_id"))
+      .def("increment_flow_control_window", &C::increment_flow_control_window, py::arg("increment"),
+           py::arg("stream_id") = none)
+      .def("acknowledge_received_data", &C::acknowledge_received_data, py::arg("acknowledged_size"),
+           py::arg("stream_id"))
       .def("ping", &C::ping, py::arg("opaque_data"))
       .def("close_connection", &C::close_connection, py::arg("error_code") = 0,
            py::arg("additional_data") = none, py::arg("last_stream_id") = none)
-      .def("begin_graceful_shutdown", &C::begin_graceful_shutdown,
-           py::arg("last_stream_id") = none, py::arg("additional_data") = none)
+      .def("begin_graceful_shutdown", &C::begin_graceful_shutdown, py::arg("last_stream_id") = none,
+           py::arg("additional_data") = none)
       .def_property_readonly("draining", [](const C& c) { return c.core().draining(); })
       .def_property_readonly("drained", [](const C& c) { return c.core().drained(); })
       .def("update_settings", &C::update_settings, py::arg("new_settings"))
@@ -489,13 +534,13 @@ void bind_connection(py::module_& m) {
       .def("_stream_state", &C::stream_state)
       .def("_live_stream_count", [](const C& c) { return c.core().live_streams(); })
       .def("_live_stream_ids", &C::live_stream_ids)
-      .def("_settings_core",
-           [](C& c, bool local) {
-             const h2::Settings& s =
-                 local ? c.core().local_settings() : c.core().remote_settings();
-             return SettingsCore::view(s);
-           },
-           py::keep_alive<0, 1>())
+      .def(
+          "_settings_core",
+          [](C& c, bool local) {
+            const h2::Settings& s = local ? c.core().local_settings() : c.core().remote_settings();
+            return SettingsCore::view(s);
+          },
+          py::keep_alive<0, 1>())
       .def("_hpack_state",
            [](const C& c, bool encoder) {
              py::dict d;

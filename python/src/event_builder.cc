@@ -20,11 +20,19 @@ bool set(PyObject* obj, PyObject* name, PyObject* value) {
   return rc == 0;
 }
 
-PyObject* u32(uint32_t v) { return PyLong_FromUnsignedLong(v); }
-PyObject* boolean(bool v) { return PyBool_FromLong(v); }
-PyObject* none() { Py_RETURN_NONE; }
+PyObject* u32(uint32_t v) {
+  return PyLong_FromUnsignedLong(v);
+}
+PyObject* boolean(bool v) {
+  return PyBool_FromLong(v);
+}
+PyObject* none() {
+  Py_RETURN_NONE;
+}
 
-PyObject* settings_value(const std::optional<uint32_t>& v) { return v ? u32(*v) : none(); }
+PyObject* settings_value(const std::optional<uint32_t>& v) {
+  return v ? u32(*v) : none();
+}
 
 class Builder {
  public:
@@ -74,12 +82,8 @@ class Builder {
   }
 
   PyObject* make(const h2::RequestReceived& e) { return headers_event(refs.request_received, e); }
-  PyObject* make(const h2::ResponseReceived& e) {
-    return headers_event(refs.response_received, e);
-  }
-  PyObject* make(const h2::TrailersReceived& e) {
-    return headers_event(refs.trailers_received, e);
-  }
+  PyObject* make(const h2::ResponseReceived& e) { return headers_event(refs.response_received, e); }
+  PyObject* make(const h2::TrailersReceived& e) { return headers_event(refs.trailers_received, e); }
   PyObject* make(const h2::InformationalResponseReceived& e) {
     return headers_event(refs.informational_response_received, e);
   }
@@ -95,8 +99,8 @@ class Builder {
   }
   PyObject* make(const h2::WindowUpdated& e) {
     PyObject* obj = blank(refs.window_updated);
-    if (obj && !(set(obj, names.stream_id, u32(e.stream_id)) &&
-                 set(obj, names.delta, u32(e.delta))))
+    if (obj &&
+        !(set(obj, names.stream_id, u32(e.stream_id)) && set(obj, names.delta, u32(e.delta))))
       Py_CLEAR(obj);
     return obj;
   }
@@ -120,9 +124,7 @@ class Builder {
     return obj;
   }
   PyObject* make(const h2::PingReceived& e) { return ping(refs.ping_received, e.ping_data); }
-  PyObject* make(const h2::PingAckReceived& e) {
-    return ping(refs.ping_ack_received, e.ping_data);
-  }
+  PyObject* make(const h2::PingAckReceived& e) { return ping(refs.ping_ack_received, e.ping_data); }
   PyObject* make_ended(const h2::StreamEnded& e) {
     PyObject* obj = blank(refs.stream_ended);
     if (obj && !set(obj, names.stream_id, u32(e.stream_id))) Py_CLEAR(obj);
@@ -138,10 +140,10 @@ class Builder {
   }
   PyObject* make(const h2::StreamReset& e) {
     PyObject* obj = blank(refs.stream_reset);
-    if (obj && !(set(obj, names.stream_id, u32(e.stream_id)) &&
-                 set(obj, names.error_code,
-                     error_code_object(static_cast<uint32_t>(e.error_code))) &&
-                 set(obj, names.remote_reset, boolean(e.remote_reset))))
+    if (obj &&
+        !(set(obj, names.stream_id, u32(e.stream_id)) &&
+          set(obj, names.error_code, error_code_object(static_cast<uint32_t>(e.error_code))) &&
+          set(obj, names.remote_reset, boolean(e.remote_reset))))
       Py_CLEAR(obj);
     return obj;
   }
@@ -155,10 +157,10 @@ class Builder {
   }
   PyObject* make_priority(const h2::PriorityUpdated& e) {
     PyObject* obj = blank(refs.priority_updated);
-    if (obj && !(set(obj, names.stream_id, u32(e.stream_id)) &&
-                 set(obj, names.weight, u32(e.weight)) &&
-                 set(obj, names.depends_on, u32(e.depends_on)) &&
-                 set(obj, names.exclusive, boolean(e.exclusive))))
+    if (obj &&
+        !(set(obj, names.stream_id, u32(e.stream_id)) && set(obj, names.weight, u32(e.weight)) &&
+          set(obj, names.depends_on, u32(e.depends_on)) &&
+          set(obj, names.exclusive, boolean(e.exclusive))))
       Py_CLEAR(obj);
     return obj;
   }
@@ -174,10 +176,10 @@ class Builder {
     PyObject* obj = blank(refs.connection_terminated);
     PyObject* extra =
         e.additional_data ? bytes_from(h2::as_string_view(*e.additional_data)) : none();
-    if (obj && !(set(obj, names.error_code,
-                     error_code_object(static_cast<uint32_t>(e.error_code))) &&
-                 set(obj, names.last_stream_id, u32(e.last_stream_id)) &&
-                 set(obj, names.additional_data, extra)))
+    if (obj &&
+        !(set(obj, names.error_code, error_code_object(static_cast<uint32_t>(e.error_code))) &&
+          set(obj, names.last_stream_id, u32(e.last_stream_id)) &&
+          set(obj, names.additional_data, extra)))
       Py_CLEAR(obj);
     else if (!obj)
       Py_XDECREF(extra);
@@ -193,10 +195,10 @@ class Builder {
   PyObject* make(const h2::UnknownFrameReceived& e) {
     PyObject* obj = blank(refs.unknown_frame_received);
     if (!obj) return nullptr;
-    PyObject* frame = PyObject_CallFunction(
-        refs.make_unknown_frame, "iikN", int{e.frame.type}, int{e.frame.flags},
-        static_cast<unsigned long>(e.frame.stream_id),
-        bytes_from(h2::as_string_view(e.frame.payload)));
+    PyObject* frame =
+        PyObject_CallFunction(refs.make_unknown_frame, "iikN", int{e.frame.type},
+                              int{e.frame.flags}, static_cast<unsigned long>(e.frame.stream_id),
+                              bytes_from(h2::as_string_view(e.frame.payload)));
     if (!set(obj, names.frame, frame)) Py_CLEAR(obj);
     return obj;
   }

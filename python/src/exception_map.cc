@@ -101,6 +101,8 @@ void translate(std::exception_ptr p) {
 
 }  // namespace
 
-void register_exception_translator() { py::register_exception_translator(&translate); }
+void register_exception_translator() {
+  py::register_exception_translator(&translate);
+}
 
 }  // namespace h2py

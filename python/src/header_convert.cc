@@ -45,11 +45,13 @@ void HeaderInput::load(PyObject* headers) {
       name = PyTuple_GET_ITEM(pair, 0);
       value = PyTuple_GET_ITEM(pair, 1);
     } else {
-      // h2 indexes header[0] and header[1]: the same IndexError / TypeError here.
-      name = PySequence_GetItem(pair, 0);
+      // h2 indexes header[0] and header[1]: the same IndexError / KeyError / TypeError here.
+      static PyObject* const zero = PyLong_FromLong(0);
+      static PyObject* const one = PyLong_FromLong(1);
+      name = PyObject_GetItem(pair, zero);
       if (!name) throw py::error_already_set();
       owned_.push_back(name);
-      value = PySequence_GetItem(pair, 1);
+      value = PyObject_GetItem(pair, one);
       if (!value) throw py::error_already_set();
       owned_.push_back(value);
     }
@@ -89,8 +91,7 @@ PyObject* HeaderOutput::text(std::string_view s) const {
     case Mode::kUtf8:
       return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "strict");
     case Mode::kCodec:
-      return PyUnicode_Decode(s.data(), static_cast<Py_ssize_t>(s.size()), codec.c_str(),
-                              "strict");
+      return PyUnicode_Decode(s.data(), static_cast<Py_ssize_t>(s.size()), codec.c_str(), "strict");
   }
   return nullptr;
 }

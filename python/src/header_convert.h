@@ -36,9 +36,9 @@ class HeaderInput {
 // How received names and values become Python objects.
 struct HeaderOutput {
   enum class Mode { kBytes, kUtf8, kCodec } mode = Mode::kBytes;
-  std::string codec;  // kCodec: the header_encoding name
-  PyObject* text(std::string_view s) const;  // new reference (bytes or str)
-  PyObject* tuple(const h2::Header& h) const;  // HeaderTuple / NeverIndexedHeaderTuple
+  std::string codec;                             // kCodec: the header_encoding name
+  PyObject* text(std::string_view s) const;      // new reference (bytes or str)
+  PyObject* tuple(const h2::Header& h) const;    // HeaderTuple / NeverIndexedHeaderTuple
   PyObject* list(h2::HeaderList headers) const;  // new list
 };
 

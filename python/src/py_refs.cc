@@ -32,7 +32,9 @@ void fill_members(PyObject* enum_class, PyObject** out, int n) {
   }
 }
 
-PyObject* intern(const char* s) { return PyUnicode_InternFromString(s); }
+PyObject* intern(const char* s) {
+  return PyUnicode_InternFromString(s);
+}
 
 }  // namespace
 
@@ -127,8 +129,7 @@ PyObject* setting_code_object(uint16_t code) {
 }
 
 uint32_t to_u32(py::handle value, const char* what) {
-  if (!PyLong_Check(value.ptr()))
-    throw py::type_error(std::string(what) + " must be an int");
+  if (!PyLong_Check(value.ptr())) throw py::type_error(std::string(what) + " must be an int");
   int overflow = 0;
   long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
   if (overflow || v < 0 || v > std::numeric_limits<uint32_t>::max())
@@ -137,8 +138,7 @@ uint32_t to_u32(py::handle value, const char* what) {
 }
 
 int64_t to_i64(py::handle value, const char* what) {
-  if (!PyLong_Check(value.ptr()))
-    throw py::type_error(std::string(what) + " must be an int");
+  if (!PyLong_Check(value.ptr())) throw py::type_error(std::string(what) + " must be an int");
   long long v = PyLong_AsLongLong(value.ptr());
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
   return v;

@@ -40,8 +40,9 @@ SettingsCore::SettingsCore(bool client, py::handle initial_values)
 
 h2::Settings& SettingsCore::mutable_settings() {
   if (!owned_)
-    throw py::type_error("a connection's settings change through update_settings() and the "
-                         "peer's SETTINGS frames");
+    throw py::type_error(
+        "a connection's settings change through update_settings() and the "
+        "peer's SETTINGS frames");
   return *owned_;
 }
 
@@ -53,14 +54,17 @@ void bind_settings(py::module_& m) {
   py::class_<S>(m, "SettingsCore")
       .def(py::init<bool, py::handle>(), py::arg("client") = true,
            py::arg("initial_values") = py::none())
-      .def("get", [opt](const S& s, py::handle key) { return opt(s.settings().get(code_arg(key))); })
-      .def("set", [](S& s, py::handle key, py::handle value) {
-        s.mutable_settings().set(code_arg(key), value_arg(value));
-      })
+      .def("get",
+           [opt](const S& s, py::handle key) { return opt(s.settings().get(code_arg(key))); })
+      .def("set",
+           [](S& s, py::handle key, py::handle value) {
+             s.mutable_settings().set(code_arg(key), value_arg(value));
+           })
       .def("erase", [](S& s, py::handle key) { s.mutable_settings().erase(code_arg(key)); })
-      .def("contains", [](const S& s, py::handle key) {
-        return PyLong_Check(key.ptr()) && s.settings().contains(code_arg(key));
-      })
+      .def("contains",
+           [](const S& s, py::handle key) {
+             return PyLong_Check(key.ptr()) && s.settings().contains(code_arg(key));
+           })
       .def("size", [](const S& s) { return s.settings().size(); })
       .def("has_pending", [](const S& s) { return s.settings().has_pending(); })
       .def("acknowledge",

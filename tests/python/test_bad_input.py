@@ -93,3 +93,56 @@ def test_random_header_lists(headers):
     except (h2.exceptions.ProtocolError, UnicodeEncodeError):
         pass
     c.data_to_send()
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, v: c.send_data(v, b"x"), lambda c, v: c.end_stream(v),
+    lambda c, v: c.reset_stream(v), lambda c, v: c.local_flow_control_window(v),
+    lambda c, v: c.increment_flow_control_window(1, stream_id=v)])
+def test_stream_ids_beyond_32_bits_name_no_stream(frame_factory, call):
+    c = open_client(frame_factory)
+    c.send_headers(1, EXAMPLE_REQUEST_HEADERS)
+    with pytest.raises(h2.exceptions.StreamClosedError) as e:
+        call(c, -1)
+    assert e.value.stream_id == -1
+    with pytest.raises(h2.exceptions.NoSuchStreamError) as e:
+        call(c, 2**40)
+    assert e.value.stream_id == 2**40
+
+
+def test_new_stream_ids_out_of_range(frame_factory):
+    c = open_client(frame_factory)
+    c.send_headers(3, EXAMPLE_REQUEST_HEADERS)
+    with pytest.raises(h2.exceptions.StreamIDTooLowError) as e:
+        c.send_headers(-1, EXAMPLE_REQUEST_HEADERS)
+    assert (e.value.stream_id, e.value.max_stream_id) == (-1, 3)
+    with pytest.raises(h2.exceptions.ProtocolError):
+        c.send_headers(2**80, EXAMPLE_REQUEST_HEADERS)
+
+
+def test_header_items_indexed_like_h2(frame_factory):
+    c = open_client(frame_factory)
+    with pytest.raises(KeyError):
+        c.send_headers(1, EXAMPLE_REQUEST_HEADERS + [{"a": "b"}])
+    with pytest.raises(IndexError):
+        c.send_headers(1, EXAMPLE_REQUEST_HEADERS + [["a"]])
+    with pytest.raises(AttributeError):
+        c.send_headers(1, EXAMPLE_REQUEST_HEADERS + [("x", bytearray(b"v"))])
+    c.send_headers(1, EXAMPLE_REQUEST_HEADERS + [["x-list", "pair"]])
+
+
+@pytest.mark.parametrize("value,error", [(None, TypeError), (5, TypeError),
+                                         ("text", ValueError)])
+def test_update_settings_needs_a_mapping(frame_factory, value, error):
+    c = open_client(frame_factory)
+    with pytest.raises(error):
+        c.update_settings(value)
+
+
+def test_data_to_send_negative_amount_slices(frame_factory):
+    size = len(PREAMBLE) + 9 + 6 * 7  # preamble + SETTINGS with the 7 local settings
+    c = h2.connection.H2Connection()
+    c.initiate_connection()
+    first = c.data_to_send(-10)
+    assert len(first) == size - 10
+    assert len(c.data_to_send()) == 10
