@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""h2bench end to end without a network (--simulate): exit statuses, the JSON file and the
-HTML report. The report must parse with html.parser and as XML, and fetch nothing: no
+"""h2bench end to end, mostly without a network (--simulate): exit statuses, the JSON file and
+the HTML report; plus one refused loopback connection. The report must parse with html.parser and as XML, and fetch nothing: no
 element or attribute that loads a resource, no url() or @import in the CSS.
 
 Usage: executable_test.py /path/to/h2bench
 """
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -109,9 +110,14 @@ with tempfile.TemporaryDirectory() as tmp:
               "bad command line %s exits 1 with usage" % args)
     check(run("--help").returncode == 0, "--help exits 0")
 
-    # Without --simulate there is no network driver yet: a clear refusal, exit 3.
-    # (Remove once the engine's client side is plugged in.)
-    network = run("-n", "1", URI)
-    check(network.returncode in (0, 2, 3), "a network run ends cleanly")
+    # A refused connection (a port nobody listens on) is counted with its reason: exit 2,
+    # promptly, never a hang.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    refused = run("-n", "3", "--connect-timeout", "5s",
+                  "http://127.0.0.1:%d/" % closed_port, timeout=60)
+    check(refused.returncode == 2, "refused connection exits 2 (got %d)" % refused.returncode)
+    check("connect_refused" in refused.stdout, "refusal is reported with its reason")
 
 sys.exit(1 if failures else 0)

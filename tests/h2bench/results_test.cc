@@ -113,6 +113,13 @@ TEST(MergeResults, HeaderSpaceSavingsAsH2loadComputesIt) {
   EXPECT_DOUBLE_EQ(merge_results(plan_for(1, 1), recorders, 0, 1).header_space_savings(), 0.75);
 }
 
+TEST(MergeResults, UnmeasuredWireHeaderBytesAreNoSavings) {
+  auto a = recorder(0);
+  a->response_headers(0, 1, 200, 0, 100);
+  const std::vector<const Recorder*> recorders = {a.get()};
+  EXPECT_DOUBLE_EQ(merge_results(plan_for(1, 1), recorders, 0, 1).header_space_savings(), 0);
+}
+
 TEST(ExitStatus, AnyFailureFailsByDefault) {
   auto a = recorder(0);
   for (int i = 0; i < 99; ++i) a->request_completed(0, 0, 0, 1, 200, 0);

@@ -22,8 +22,11 @@
 //    client_finished.
 //  - Honour plan.connect_timeout, inactivity_timeout and active_timeout (failures with the
 //    matching reason). Return once every thread has finished: budget done, or stop requested
-//    and in-flight requests reported (as kStopped if abandoned). Never throw for network
+//    and every in-flight request reported: request_abandoned in a -D run (the duration is
+//    over; not a failure), request_failed(kStopped) otherwise (an interrupted -n run), plus
+//    requests_not_sent(kStopped) for the rest of an -n budget. Never throw for network
 //    trouble: that is what FailureReason is for.
+//  - Warm-up: just run; the recorders drop requests intended before measure_start().
 #include <atomic>
 #include <cstdint>
 #include <optional>

@@ -48,7 +48,8 @@ double RunResults::bytes_per_second() const {
 }
 
 double RunResults::header_space_savings() const {
-  if (counts.header_decoded_bytes == 0) return 0;
+  // No wire bytes means the driver did not measure them, not a perfect compression.
+  if (counts.header_decoded_bytes == 0 || counts.header_bytes == 0) return 0;
   return 1.0 - static_cast<double>(counts.header_bytes) /
                    static_cast<double>(counts.header_decoded_bytes);
 }
