@@ -394,7 +394,7 @@ class ConnectionBinding {
 
   // Re-reads the Python configuration when it changed (its _generation counter moved).
   void sync_config() {
-    PyObject* gen = PyObject_GetAttrString(config_.ptr(), "_generation");
+    PyObject* gen = PyObject_GetAttr(config_.ptr(), names.generation);
     long g = -2;
     if (gen) {
       g = PyLong_AsLong(gen);

@@ -61,6 +61,7 @@ void init_names() {
   names.field_value = intern("field_value");
   names.frame = intern("frame");
   names.events_attr = intern("_events");
+  names.generation = intern("_generation");
 }
 
 void setup_refs(py::dict ns) {

@@ -92,6 +92,7 @@ struct Names {
   PyObject* field_value;
   PyObject* frame;
   PyObject* events_attr;  // "_events" of StreamClosedError
+  PyObject* generation;   // "_generation" of H2Configuration
 };
 extern Names names;
 void init_names();
