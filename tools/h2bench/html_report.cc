@@ -25,13 +25,14 @@ double nice_ceiling(double top) {
 
 // The plot area inside a 720x320 view box.
 constexpr double kWidth = 720, kHeight = 320;
-constexpr double kLeft = 80, kRight = 20, kTop = 20, kBottom = 50;
+constexpr double kLeft = 80, kRight = 40, kTop = 20, kBottom = 50;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 
 struct Series {
   std::string name;
   std::string css_class;
   std::vector<std::pair<double, double>> points;  // plot units, x in [0, x_max], y in [0, y_max]
+  double bar_width = 0;  // > 0: one bar per point, this wide in x units, centred on x
 };
 
 std::string svg_plot(const std::string& title, const std::vector<Series>& series, double x_max,
@@ -63,10 +64,24 @@ std::string svg_plot(const std::string& title, const std::vector<Series>& series
          "\n";
   double legend_x = kLeft;
   for (const Series& s : series) {
-    std::string points;
-    for (const auto& [x, y] : s.points) points += string_printf("%.1f,%.1f ", px(x), py(std::min(y, y_max)));
-    if (!points.empty()) points.pop_back();
-    svg += "<polyline class=\"" + s.css_class + "\" points=\"" + points + "\"/>\n";
+    if (s.bar_width > 0) {
+      // Bars: a per-second count is a bucket, and a run of one second still shows.
+      for (const auto& [x, y] : s.points) {
+        const double left = px(x - s.bar_width / 2);
+        const double top = py(std::min(y, y_max));
+        svg += string_printf(R"(<rect class="bar %s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"/>)",
+                             s.css_class.c_str(), left, top, px(x + s.bar_width / 2) - left,
+                             kTop + kPlotH - top) +
+               "\n";
+      }
+    } else {
+      std::string points;
+      for (const auto& [x, y] : s.points) {
+        points += string_printf("%.1f,%.1f ", px(x), py(std::min(y, y_max)));
+      }
+      if (!points.empty()) points.pop_back();
+      svg += "<polyline class=\"" + s.css_class + "\" points=\"" + points + "\"/>\n";
+    }
     svg += string_printf(R"(<text class="legend %s" x="%.1f" y="%.1f">)", s.css_class.c_str(), legend_x,
                kHeight - 8) +
            escape_html(s.name) + "</text>\n";
@@ -104,8 +119,8 @@ std::string latency_plot(const RunResults& r) {
 }
 
 std::string throughput_plot(const RunResults& r) {
-  Series done{"responses/s", "s1", {}};
-  Series errors{"errors/s", "s3", {}};
+  Series done{"responses/s", "s1", {}, 0.8};
+  Series errors{"errors/s (failed requests)", "s3", {}, 0.4};
   double y_top = 0;
   for (std::size_t i = 0; i < r.timeline.size(); ++i) {
     const auto& p = r.timeline[i];
@@ -131,9 +146,9 @@ svg.plot { width: 100%; height: auto; background: #fff; }
 .label { font-size: 11px; fill: #555; }
 .legend { font-size: 12px; }
 polyline { fill: none; stroke-width: 2; }
-polyline.s1 { stroke: #1f6fb2; } text.s1 { fill: #1f6fb2; }
+polyline.s1 { stroke: #1f6fb2; } text.s1 { fill: #1f6fb2; } rect.s1 { fill: #9ecae1; }
 polyline.s2 { stroke: #e08214; } text.s2 { fill: #e08214; }
-polyline.s3 { stroke: #c0392b; } text.s3 { fill: #c0392b; }
+polyline.s3 { stroke: #c0392b; } text.s3 { fill: #c0392b; } rect.s3 { fill: #c0392b; }
 )";
 
 }  // namespace
@@ -175,7 +190,9 @@ std::string render_html_report(const RunPlan& plan, const RunResults& r,
   if (plan.rate) html += escape_html(string_printf(", open loop at %.2f requests/s", *plan.rate));
   html += ".</p>\n<h2>Summary</h2>\n<pre>" + escape_html(summary_text) + "</pre>\n";
   html += "<h2>Latency by percentile</h2>\n" + latency_plot(r);
-  html += "<h2>Throughput over time</h2>\n" + throughput_plot(r);
+  html += "<h2>Throughput over time</h2>\n<p>Responses completed in each second after the "
+          "warm-up; the last second may be partial.</p>\n" +
+          throughput_plot(r);
   html += "</body>\n</html>\n";
   return html;
 }
