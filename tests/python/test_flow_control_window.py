@@ -235,3 +235,59 @@ class TestAutomaticFlowControl:
         s.acknowledge_received_data(size, 1)
         assert s.data_to_send() == (ff.build_window_update_frame(0, size).serialize() +
                                     ff.build_window_update_frame(1, size).serialize())
+
+
+def test_peer_initial_window_change_leaves_connection_window(frame_factory):
+    c = open_client(frame_factory)
+    c.receive_data(frame_factory.build_window_update_frame(0, 2**31 - 2 - 65535).serialize())
+    c.send_headers(1, EXAMPLE_REQUEST_HEADERS)
+    c.clear_outbound_data_buffer()
+    events = c.receive_data(frame_factory.build_settings_frame(
+        {SC.INITIAL_WINDOW_SIZE: 70000}).serialize())
+    assert isinstance(events[0], h2.events.RemoteSettingsChanged)
+    assert c.data_to_send() == frame_factory.build_settings_frame({}, ack=True).serialize()
+    assert c.outbound_flow_control_window == 2**31 - 2
+    assert c.local_flow_control_window(1) == 70000
+
+
+@pytest.mark.parametrize("new", [1280, 128000])
+def test_our_initial_window_size_applies_on_ack(frame_factory, new):
+    s = open_server(frame_factory)
+    s.receive_data(frame_factory.build_headers_frame(EXAMPLE_REQUEST_HEADERS).serialize())
+    s.update_settings({SC.INITIAL_WINDOW_SIZE: new})
+    assert s.remote_flow_control_window(1) == 65535
+    s.receive_data(frame_factory.build_settings_frame({}, ack=True).serialize())
+    s.increment_flow_control_window(10**6)  # the connection window no longer caps the stream
+    assert s.remote_flow_control_window(1) == new
+    s.receive_data(frame_factory.build_headers_frame(
+        EXAMPLE_REQUEST_HEADERS, stream_id=3).serialize())
+    assert s.remote_flow_control_window(3) == new
+
+
+@given(st.integers(1025, 16382))
+@settings(max_examples=15, deadline=None)
+def test_only_connection_window_empty(size):
+    from conftest import FrameFactory
+    ff = FrameFactory()
+    s = TestAutomaticFlowControl.server(ff)
+    for sid in (3, 5, 7):
+        s.receive_data(ff.build_headers_frame(EXAMPLE_REQUEST_HEADERS, stream_id=sid).serialize())
+    s.clear_outbound_data_buffer()
+    for sid in (1, 3, 5, 7):  # a quarter of the connection window each
+        s.receive_data(ff.build_data_frame(b"x" * 16383, stream_id=sid).serialize())
+    s.receive_data(ff.build_data_frame(b"x" * 3, stream_id=1).serialize())
+    s.acknowledge_received_data(size, 1)
+    assert s.data_to_send() == ff.build_window_update_frame(0, size).serialize()
+
+
+@given(st.integers(1025, 65535))
+@settings(max_examples=15, deadline=None)
+def test_only_stream_window_empty(size):
+    from conftest import FrameFactory
+    ff = FrameFactory()
+    s = TestAutomaticFlowControl.server(ff)
+    s.increment_flow_control_window(65535)
+    s.receive_data(ff.build_data_frame(b"x" * 65535).serialize())
+    s.clear_outbound_data_buffer()
+    s.acknowledge_received_data(size, 1)
+    assert s.data_to_send() == ff.build_window_update_frame(1, size).serialize()
