@@ -376,9 +376,25 @@ def attack_setup(srv, **peer_args):
     return before, bystander, peer
 
 
-def attack_outcome(srv, before, bystander, peer, what, expected_code, limit=50 * MIB):
-    """The attacker got GOAWAY(expected_code); others are served on old and new connections;
-    memory stayed bounded; the server stops cleanly."""
+class Meanwhile:
+    """An attack's midway check (attack_peers' midway=): with the attack under way and its
+    connection open, the kept connection and a fresh one are both served."""
+
+    def __init__(self, srv, bystander):
+        self.srv = srv
+        self.bystander = bystander
+        self.checked_at = None
+
+    def __call__(self, sent):
+        assert self.bystander.get("/bytes/100").status == 200
+        assert_serves(self.srv)
+        self.checked_at = sent
+
+
+def attack_outcome(srv, before, bystander, peer, what, expected_code, meanwhile, limit=50 * MIB):
+    """Others were served during the attack; the attacker got GOAWAY(expected_code); others are
+    served after it on old and new connections; memory stayed bounded; the server stops cleanly."""
+    assert meanwhile.checked_at is not None, f"{what}: nobody was served during the attack"
     code = peer.read_goaway(timeout=20)
     print(f"{what}: GOAWAY {error_name(code)}")
     assert code == expected_code, f"{what}: GOAWAY {error_name(code)}, expected {error_name(expected_code)}"
@@ -393,55 +409,63 @@ def attack_outcome(srv, before, bystander, peer, what, expected_code, limit=50 *
 
 def test_attack_rapid_reset(server):
     before, bystander, peer = attack_setup(server)
-    sent = attack_peers.rapid_reset(peer, 500)  # half the burst: still tolerated
-    assert sent == 500
-    assert bystander.get("/bytes/100").status == 200
-    assert_serves(server)
-    sent = attack_peers.rapid_reset(peer, 20000, first_stream=1 + 2 * 500)
-    print(f"rapid reset: {500 + sent} streams opened and cancelled before the connection ended")
-    attack_outcome(server, before, bystander, peer, "rapid reset", ENHANCE_YOUR_CALM)
+    meanwhile = Meanwhile(server, bystander)
+    # Checked after 500 streams: half the burst the server tolerates.
+    sent = attack_peers.rapid_reset(peer, 20000, midway=meanwhile, midway_at=500)
+    print(f"rapid reset: {sent} streams opened and cancelled before the connection ended")
+    attack_outcome(server, before, bystander, peer, "rapid reset", ENHANCE_YOUR_CALM, meanwhile)
 
 
 def test_attack_continuation_flood_many_small_frames(server):
     before, bystander, peer = attack_setup(server)
-    attack_peers.continuation_flood(peer, frames=100000, fragment_size=16)
+    meanwhile = Meanwhile(server, bystander)
+    attack_peers.continuation_flood(peer, frames=100000, fragment_size=16, midway=meanwhile,
+                                    midway_at=32)
     # A count limit (64 frames per block, as h2): PROTOCOL_ERROR, see behaviour-differences.md.
-    attack_outcome(server, before, bystander, peer, "CONTINUATION flood (small)", PROTOCOL_ERROR)
+    attack_outcome(server, before, bystander, peer, "CONTINUATION flood (small)", PROTOCOL_ERROR,
+                   meanwhile)
 
 
 def test_attack_continuation_flood_large_frames(server):
     before, bystander, peer = attack_setup(server)
-    attack_peers.continuation_flood(peer, frames=10000, fragment_size=16384, batch=16)
+    meanwhile = Meanwhile(server, bystander)
+    attack_peers.continuation_flood(peer, frames=10000, fragment_size=16384, batch=16,
+                                    midway=meanwhile, midway_at=8)
     # 256 KiB per header block: ENHANCE_YOUR_CALM.
-    attack_outcome(server, before, bystander, peer, "CONTINUATION flood (large)", ENHANCE_YOUR_CALM)
+    attack_outcome(server, before, bystander, peer, "CONTINUATION flood (large)", ENHANCE_YOUR_CALM,
+                   meanwhile)
 
 
 def test_attack_ping_flood_without_reading(server):
     before, bystander, peer = attack_setup(server, rcvbuf=4096)
+    meanwhile = Meanwhile(server, bystander)
     # Far more than the server takes: it closes while we still send. Its GOAWAY must reach us
     # all the same (lingering close: no RST that would discard it).
-    sent = attack_peers.ping_flood(peer, 1000000)
+    sent = attack_peers.ping_flood(peer, 1000000, midway=meanwhile, midway_at=500)
     print(f"PING flood: {sent} PINGs sent before the server stopped it")
-    attack_outcome(server, before, bystander, peer, "PING flood", ENHANCE_YOUR_CALM)
+    attack_outcome(server, before, bystander, peer, "PING flood", ENHANCE_YOUR_CALM, meanwhile)
 
 
 def test_attack_settings_flood_without_reading(server):
     before, bystander, peer = attack_setup(server, rcvbuf=4096)
-    sent = attack_peers.settings_flood(peer, 1000000)
+    meanwhile = Meanwhile(server, bystander)
+    sent = attack_peers.settings_flood(peer, 1000000, midway=meanwhile, midway_at=500)
     print(f"SETTINGS flood: {sent} SETTINGS sent before the server stopped it")
-    attack_outcome(server, before, bystander, peer, "SETTINGS flood", ENHANCE_YOUR_CALM)
+    attack_outcome(server, before, bystander, peer, "SETTINGS flood", ENHANCE_YOUR_CALM, meanwhile)
 
 
 def test_attack_empty_data_frames(server):
     before, bystander, peer = attack_setup(server)
-    attack_peers.empty_data_flood(peer, 100000)
-    attack_outcome(server, before, bystander, peer, "empty DATA flood", ENHANCE_YOUR_CALM)
+    meanwhile = Meanwhile(server, bystander)
+    attack_peers.empty_data_flood(peer, 100000, midway=meanwhile, midway_at=500)
+    attack_outcome(server, before, bystander, peer, "empty DATA flood", ENHANCE_YOUR_CALM, meanwhile)
 
 
 def test_attack_hpack_bomb(server):
     before, bystander, peer = attack_setup(server)
-    attack_peers.hpack_bomb(peer, references=16000)  # ~64 MB decoded from ~20 KB
-    attack_outcome(server, before, bystander, peer, "HPACK bomb", ENHANCE_YOUR_CALM)
+    meanwhile = Meanwhile(server, bystander)
+    attack_peers.hpack_bomb(peer, references=16000, midway=meanwhile)  # ~64 MB decoded from ~20 KB
+    attack_outcome(server, before, bystander, peer, "HPACK bomb", ENHANCE_YOUR_CALM, meanwhile)
 
 
 def test_attack_zero_window_hold(server):
