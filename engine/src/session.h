@@ -57,8 +57,9 @@ struct Session {
   h2::H2Connection conn;
   h2io::MultishotRecv recv;
 
-  // Output: one send in flight at a time, from `sendbuf` (a copy of data_to_send).
-  std::string sendbuf;
+  // Output: one send in flight at a time, from `sendbuf`: the connection's own output buffer,
+  // taken over by take_data_to_send (no copy); send_off is how much of it has left.
+  h2::ByteBuffer sendbuf;
   size_t send_off = 0;
   bool send_in_flight = false;
 
@@ -113,7 +114,7 @@ struct Session {
   }
   StreamRef stream_ref(uint32_t id) const { return StreamRef{ref, id}; }
   size_t unsent_bytes() const {
-    return conn.outbound_buffer_size() + (send_in_flight ? sendbuf.size() - send_off : 0);
+    return conn.outbound_buffer_size() + (sendbuf.size() - send_off);
   }
 };
 

@@ -352,12 +352,18 @@ void Worker::on_send(Session& s, const h2io::Completion& c) {
   s.send_off += static_cast<size_t>(c.res);
   WorkerCounters::bump(counters_.bytes_out, static_cast<uint64_t>(c.res));
   if (s.send_off >= s.sendbuf.size()) {
-    s.sendbuf.clear();
     s.send_off = 0;
-    // An idle connection keeps no send buffer: it goes back to the worker's pool.
-    if (buffer_pool_.size() < 64) buffer_pool_.push_back(std::move(s.sendbuf));
-    s.sendbuf = std::string();
+    recycle_buffer(std::move(s.sendbuf));
+    s.sendbuf = h2::ByteBuffer();
+    // An idle connection keeps no output storage at all: take back the (empty) buffer the
+    // connection was given at the last swap.
+    if (s.conn.outbound_buffer_size() == 0) {
+      h2::ByteBuffer spare;
+      s.conn.take_data_to_send(spare);
+      recycle_buffer(std::move(spare));
+    }
   }
+  // A short write resumes from send_off in send_output.
   mark_dirty(s);
 }
 
@@ -1089,18 +1095,30 @@ void Worker::report_sent(Session& s) {
   }
 }
 
+void Worker::recycle_buffer(h2::ByteBuffer&& buffer) {
+  // Bounded pool; very large buffers (a burst of big responses) are freed, not kept.
+  if (buffer.capacity() == 0 || buffer.capacity() > (1u << 20) || buffer_pool_.size() >= 64)
+    return;
+  buffer.clear();
+  buffer_pool_.push_back(std::move(buffer));
+}
+
 void Worker::send_output(Session& s) {
   if (s.send_in_flight || s.shut) return;
-  h2::Bytes out = s.conn.data_to_send();
-  if (out.empty()) return;
-  if (s.sendbuf.capacity() == 0 && !buffer_pool_.empty()) {
-    s.sendbuf = std::move(buffer_pool_.back());
-    buffer_pool_.pop_back();
+  if (s.send_off >= s.sendbuf.size()) {
+    // The last buffer is out: hand over what the connection queued since, without a copy.
+    // The connection gets a pooled buffer (or none) to queue into next.
+    if (s.conn.outbound_buffer_size() == 0) return;
+    if (s.sendbuf.capacity() == 0 && !buffer_pool_.empty()) {
+      s.sendbuf = std::move(buffer_pool_.back());
+      buffer_pool_.pop_back();
+    }
+    s.conn.take_data_to_send(s.sendbuf);
+    s.send_off = 0;
   }
-  s.sendbuf.assign(reinterpret_cast<const char*>(out.data()), out.size());
-  s.send_off = 0;
   io_uring_sqe* sqe = ring_->get_sqe(OpTag{OpKind::kSend, session_key(s)});
-  io_uring_prep_send(sqe, s.fd, s.sendbuf.data(), s.sendbuf.size(), MSG_NOSIGNAL);
+  io_uring_prep_send(sqe, s.fd, s.sendbuf.data() + s.send_off, s.sendbuf.size() - s.send_off,
+                     MSG_NOSIGNAL);
   s.send_in_flight = true;
 }
 
@@ -1138,7 +1156,7 @@ void Worker::flush_dirty() {
       }
       if (s->send_in_flight) {
         // After this send completes the session is marked dirty again.
-      } else if (s->conn.outbound_buffer_size() > 0) {
+      } else if (s->unsent_bytes() > 0) {
         send_output(*s);
         // The sends of this turn go out with the next submit.
       }
@@ -1178,7 +1196,7 @@ void Worker::maybe_finish(Session& s) {
     // Flush what the connection still has to say (GOAWAY, RST_STREAM) first, unless the
     // socket is broken.
     bool broken = s.reason == CloseReason::kSocketError || s.reason == CloseReason::kPeerClosed;
-    if (!broken && (s.send_in_flight || s.conn.outbound_buffer_size() > 0)) {
+    if (!broken && (s.send_in_flight || s.unsent_bytes() > 0)) {
       if (!s.send_in_flight) send_output(s);
       return;
     }

@@ -116,6 +116,7 @@ class Worker {
   void open_pending(Session& s);
   uint64_t stream_limit(const Session& s) const;
   void send_output(Session& s);
+  void recycle_buffer(h2::ByteBuffer&& buffer);
   void maybe_finish(Session& s);
   void begin_close(Session& s, CloseReason reason);
   void free_session(Session& s);
@@ -153,7 +154,7 @@ class Worker {
   std::vector<Session*> waiting_buffers_;  // recv ended with ENOBUFS
   std::vector<PendingConnect> connects_;
   std::vector<uint32_t> free_connects_;
-  std::vector<std::string> buffer_pool_;  // send buffers of idle connections, reused
+  std::vector<h2::ByteBuffer> buffer_pool_;  // send buffers of idle connections, reused
 
   // Threaded mode.
   std::vector<Mailbox*> mailboxes_;

@@ -1374,6 +1374,14 @@ Bytes H2Connection::data_to_send(size_t amount) {
   return view;
 }
 
+void H2Connection::take_data_to_send(ByteBuffer& into) {
+  if (out_start_ != 0) out_.consume(out_start_);
+  out_start_ = 0;
+  into.clear();
+  std::swap(out_, into);
+  impl_->queued_ping_acks = impl_->queued_settings_acks = 0;
+}
+
 void H2Connection::clear_outbound_data_buffer() noexcept {
   out_.clear();
   out_start_ = 0;

@@ -284,6 +284,27 @@ TEST(ConnectionBasicLogicClient, DataToSendWithAnAmountDrainsProgressively) {
   EXPECT_TRUE(client.data_to_send().empty());
 }
 
+TEST(ConnectionBasicLogicClient, TakeDataToSendHandsOverTheRestWithoutACopy) {
+  H2Connection client(client_config());
+  client.initiate_connection();
+  const size_t total = client.outbound_buffer_size();
+  EXPECT_EQ(as_string_view(client.data_to_send(5)), "PRI *");
+  client.ping(std::array<uint8_t, 8>{1, 2, 3, 4, 5, 6, 7, 8});
+  // Bytes already handed out by data_to_send are not handed out again; what `taken` held
+  // before is discarded.
+  h2::ByteBuffer taken(64);
+  taken.append(std::string_view("stale"));
+  client.take_data_to_send(taken);
+  ASSERT_EQ(taken.size(), total - 5 + 17);
+  EXPECT_EQ(taken.string_view().substr(0, 19), " HTTP/2.0\r\n\r\nSM\r\n\r\n");
+  EXPECT_EQ(taken[taken.size() - 17 + 3], 0x6);  // the PING frame comes last
+  EXPECT_EQ(client.outbound_buffer_size(), 0u);
+  EXPECT_TRUE(client.data_to_send().empty());
+  // The connection goes on queueing into the storage it was given.
+  client.ping(std::array<uint8_t, 8>{});
+  EXPECT_EQ(client.outbound_buffer_size(), 17u);
+}
+
 TEST(ConnectionBasicLogicClient, UpdateSettingsQueuesExactlyTheGivenEntries) {
   H2Connection client(client_config());
   FrameFactory f;

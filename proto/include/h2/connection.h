@@ -95,6 +95,10 @@ class H2Connection {
 
   // Returns and removes up to `amount` queued bytes (all by default).
   Bytes data_to_send(size_t amount = SIZE_MAX);
+  // All queued bytes, handed over without a copy: `into` (whose contents are discarded)
+  // receives the output buffer, and the connection keeps `into`'s old storage, emptied, for
+  // what it queues next. For I/O layers that keep the bytes until a send completes.
+  void take_data_to_send(ByteBuffer& into);
   void clear_outbound_data_buffer() noexcept;
   size_t outbound_buffer_size() const noexcept { return out_.size() - out_start_; }
 
