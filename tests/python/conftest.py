@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from hpack import Encoder
+from hypothesis import settings
 from hyperframe.frame import (
     AltSvcFrame,
     ContinuationFrame,
@@ -27,6 +28,10 @@ from hyperframe.frame import (
 import h2
 
 assert hasattr(h2, "_h2"), f"these tests need our h2 binding, got {h2.__file__}"
+
+# No example database: nothing is written into the source or build tree.
+settings.register_profile("h2-binding", database=None)
+settings.load_profile("h2-binding")
 
 PREAMBLE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
