@@ -69,8 +69,8 @@ class ConnectionBinding {
                     py::handle weight, py::handle depends_on, py::handle exclusive) {
     sync_config();
     const uint32_t id = new_stream_arg(stream_id);
-    headers_.load(headers.ptr());
     const h2::PriorityArgs priority = priority_args(weight, depends_on, exclusive);
+    headers_.load(headers.ptr());
     try {
       conn_->send_headers(id, headers_.view(), truthy(end_stream), priority);
     } catch (...) {
@@ -151,7 +151,8 @@ class ConnectionBinding {
     if (size_overflow < 0 || (!size_overflow && size < 0))
       throw py::value_error("Cannot acknowledge negative data");
     if (size_overflow > 0) size = INT64_MAX;  // the core rejects it as out of range
-    if (sid_overflow > 0 || sid > UINT32_MAX) throw h2::NoSuchStreamError(UINT32_MAX);
+    if (sid_overflow > 0 || sid > UINT32_MAX)
+      raise_h2(refs.no_such_stream_error, py::make_tuple(stream_id));
     conn_->acknowledge_received_data(size, static_cast<uint32_t>(sid));
   }
 
