@@ -23,7 +23,7 @@ import pytest
 
 import attack_peers
 from h2_client import H2Client, get_once
-from raw_peer import (PREFACE, DataFrame, RawPeer, SettingsFrame, WindowUpdateFrame, error_name)
+from raw_peer import PREFACE, DataFrame, RawPeer, SettingsFrame, error_name
 from server_process import SANITIZED, ServerProcess, raise_nofile
 
 KIB = 1 << 10
@@ -269,9 +269,9 @@ def read_settings_ack(sock, deadline):
 
 
 def test_ten_thousand_idle_connections(start_server):
-    hard = raise_nofile()
-    if hard < IDLE_CONNECTIONS + 100:
-        pytest.skip(f"RLIMIT_NOFILE hard limit {hard} is below {IDLE_CONNECTIONS + 100}")
+    limit = raise_nofile()
+    if limit < IDLE_CONNECTIONS + 100:
+        pytest.skip(f"RLIMIT_NOFILE {limit} is below {IDLE_CONNECTIONS + 100}")
     srv = start_server("--idle-timeout-ms", "120000")
     before = warmed_rss(srv)
     hello = PREFACE + SettingsFrame(0).serialize() + SettingsFrame(0, flags=["ACK"]).serialize()

@@ -17,12 +17,19 @@ H2SERVER = os.environ.get("H2SERVER", os.path.join(ROOT, "build", "bin", "h2serv
 SANITIZED = os.environ.get("H2_SANITIZED", "0") not in ("", "0", "OFF")
 
 
-def raise_nofile():
-    """Soft RLIMIT_NOFILE up to the hard limit (the current process and, via preexec_fn, the server)."""
+def raise_nofile(want=32768):
+    """Soft RLIMIT_NOFILE up to the hard limit, and the hard limit up to `want` where we may
+    (root); for the current process and, via preexec_fn, the server. Returns the new soft limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))
+            return want
+        except (ValueError, OSError):
+            pass
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return hard
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def rss_bytes(pid):
