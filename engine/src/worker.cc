@@ -987,6 +987,11 @@ void Worker::on_deadline(h2io::Timers::Id id) {
   }
   if (kind == kIdleTimer) {
     log_once(s, spdlog::level::debug, "idle timeout");
+    // GOAWAY(NO_ERROR) before the FIN (RFC 9113 §9.1): the peer learns nothing was lost.
+    try {
+      s.conn.close_connection();
+    } catch (const h2::H2Error&) {
+    }
     begin_close(s, CloseReason::kIdleTimeout);
   } else {
     WorkerCounters::bump(counters_.errors);
