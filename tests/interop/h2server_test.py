@@ -365,6 +365,17 @@ def test_peer_vanishes_mid_stream(server, abortive):
     assert code == 0 and took < 5, (code, took)
 
 
+def test_idle_timeout_closes_with_goaway(start_server):
+    """RFC 9113 §9.1: an endpoint closing the TCP connection SHOULD send GOAWAY first, so the
+    peer knows nothing it sent was lost. Idle connections are closed that way."""
+    srv = start_server("--idle-timeout-ms", "300")
+    peer = RawPeer(srv.port).handshake()
+    assert peer.read_goaway(timeout=5) == NO_ERROR, "closed without GOAWAY"
+    assert peer.read_until(lambda: peer.closed, timeout=5)
+    assert_serves(srv)
+    assert_exits_cleanly(srv)
+
+
 # ---- attack peers -------------------------------------------------------------------------
 
 def attack_setup(srv, **peer_args):
