@@ -1,5 +1,6 @@
 // h2bench: load generator for HTTP/2 (h2c) servers. main() only wires the pieces: command
 // line -> plan -> driver -> runner -> summary, JSON, HTML report, exit status.
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -20,7 +21,14 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+// First Ctrl-C: stop the load and still print the summary. Second: die at once, in case the
+// driver is stuck.
+extern "C" void on_interrupt(int signal_number) {
+  if (g_interrupted.exchange(true)) {
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
+  }
+}
 
 }  // namespace
 
