@@ -23,7 +23,8 @@ import pytest
 
 import attack_peers
 from h2_client import H2Client, get_once
-from raw_peer import PREFACE, DataFrame, RawPeer, SettingsFrame, error_name
+from raw_peer import (PREFACE, ContinuationFrame, DataFrame, HeadersFrame, RawPeer,
+                      SettingsFrame, error_name)
 from server_process import SANITIZED, ServerProcess, raise_nofile
 
 KIB = 1 << 10
@@ -242,6 +243,39 @@ def test_python_h2_many_streams_one_connection(server):
         assert r.status == 200 and len(r.body) == n
     assert responses[-1].trailers == [("x-trailer", "done"), ("x-checksum", "0")]
     assert_exits_cleanly(server)
+
+
+def test_large_request_header_block_over_continuation(server):
+    """A legitimate 40 KB header block in HEADERS + CONTINUATION frames is assembled and served."""
+    peer = RawPeer(server.port).handshake()
+    big = [(f"x-big-{i}", chr(ord("a") + i % 26) * 1000) for i in range(40)]
+    block = peer.request_block("/headers", extra=big)
+    pieces = [block[i:i + 16384] for i in range(0, len(block), 16384)]
+    assert len(pieces) >= 2
+    frames = [HeadersFrame(1, pieces[0], flags=["END_STREAM"])]
+    frames += [ContinuationFrame(1, piece) for piece in pieces[1:]]
+    frames[-1].flags.add("END_HEADERS")
+    peer.send(*frames)
+    assert peer.read_until(lambda: 1 in peer.ended, timeout=10)
+    got = json.loads(bytes(peer.data[1]))
+    assert peer.status(1) == 200 and all(got[name] == value for name, value in big)
+    peer.close()
+    assert_exits_cleanly(server)
+
+
+@pytest.mark.xfail(strict=True, reason="h2server's ServerApp has no on_trailers: a request body "
+                   "ending with trailers never ends the /echo response (stream open until the "
+                   "connection goes; graceful shutdown waits its whole deadline)")
+def test_echo_of_a_request_that_ends_with_trailers(server):
+    peer = RawPeer(server.port).handshake()
+    peer.request(1, "/echo", method="POST", end_stream=False)
+    peer.send(DataFrame(1, b"hello"),
+              HeadersFrame(1, peer.encoder.encode([("x-request-trailer", "1")]),
+                           flags=["END_HEADERS", "END_STREAM"]))
+    peer.read_until(lambda: 1 in peer.ended, timeout=3)
+    assert peer.status(1) == 200 and bytes(peer.data.get(1, b"")) == b"hello"
+    assert 1 in peer.ended, "the echo never ended"
+    peer.close()
 
 
 # ---- many idle connections ----------------------------------------------------------------
