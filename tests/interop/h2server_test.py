@@ -410,6 +410,26 @@ def test_idle_timeout_closes_with_goaway(start_server):
     assert_exits_cleanly(srv)
 
 
+def test_client_cancels_a_long_response_and_goes_on(server):
+    """RST_STREAM(CANCEL) on a 100 MB response: its DATA stops (what was in flight aside), and
+    the same connection serves the next request."""
+    peer = RawPeer(server.port, settings={INITIAL_WINDOW_SIZE: MAX_WINDOW}).handshake()
+    peer.window_update(0, MAX_WINDOW - 65535)
+    peer.request(1, "/bytes/100000000")
+    assert peer.read_until(lambda: len(peer.data.get(1, b"")) > 1 * MIB, timeout=10)
+    peer.send(attack_peers.RstStreamFrame(1, error_code=0x8))
+    peer.request(3, "/bytes/1000")
+    assert peer.read_until(lambda: 3 in peer.ended, timeout=10)
+    assert peer.status(3) == 200 and len(peer.data[3]) == 1000
+    peer.read_until(lambda: False, timeout=0.3)
+    after_cancel = len(peer.data[1])
+    peer.read_until(lambda: False, timeout=0.5)
+    assert len(peer.data[1]) == after_cancel, "DATA kept coming after RST_STREAM"
+    assert 1 not in peer.ended and peer.goaway is None
+    peer.close()
+    assert_exits_cleanly(server)
+
+
 # ---- attack peers -------------------------------------------------------------------------
 
 def attack_setup(srv, **peer_args):
