@@ -680,3 +680,25 @@ def test_graceful_shutdown_finishes_running_requests(server):
     assert took < 5.5, took  # the shutdown deadline is 5 s; these streams end after ~0.7 s
     peer.read_until(lambda: peer.closed, timeout=5)
     assert peer.closed
+
+
+def test_graceful_shutdown_under_load(server):
+    """SIGTERM while h2load keeps 16 connections x 10 streams busy: the server exits 0 well
+    within its 5 s deadline, and h2load (told by GOAWAY) stops too, with requests served."""
+    load = subprocess.Popen([need("h2load"), "-n", "100000000", "-c", "16", "-m", "10",
+                             server.url + "/bytes/1000"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        assert load.poll() is None, "h2load ended before the signal"
+        code, took = server.terminate(timeout=15)
+        out, _ = load.communicate(timeout=15)
+    finally:
+        if load.poll() is None:
+            load.kill()
+            load.wait(timeout=5)
+    assert code == 0, server.log_text(2000)
+    assert took < 5.5, took
+    m = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded", out.decode())
+    assert m and int(m.group(1)) > 0, out
+    assert server.stopped_line.startswith("stopped:")
