@@ -43,16 +43,19 @@ class ConnectionBinding {
   void set_config(py::object config) {
     config_ = std::move(config);
     seen_generation_ = -1;
+    const CallGuard guard(busy_);
     sync_config();
   }
 
   // ---- sending ----
   void initiate_connection() {
+    const CallGuard guard(busy_);
     sync_config();
     conn_->initiate_connection();
   }
 
   py::object initiate_upgrade_connection(py::object settings_header) {
+    const CallGuard guard(busy_);
     sync_config();
     std::optional<std::string> header;
     if (!settings_header.is_none()) header = buffer_string(settings_header, "settings_header");
@@ -67,6 +70,7 @@ class ConnectionBinding {
 
   void send_headers(py::object stream_id, py::handle headers, py::handle end_stream,
                     py::handle weight, py::handle depends_on, py::handle exclusive) {
+    const CallGuard guard(busy_);
     sync_config();
     const uint32_t id = new_stream_arg(stream_id);
     const h2::PriorityArgs priority = priority_args(weight, depends_on, exclusive);
@@ -83,6 +87,7 @@ class ConnectionBinding {
 
   void send_data(py::object stream_id, py::handle data, py::handle end_stream,
                  py::handle pad_length) {
+    const CallGuard guard(busy_);
     sync_config();
     const uint32_t id = stream_arg(stream_id);
     std::optional<int> pad;
@@ -99,12 +104,14 @@ class ConnectionBinding {
   }
 
   void end_stream(py::object stream_id) {
+    const CallGuard guard(busy_);
     sync_config();
     conn_->end_stream(stream_arg(stream_id));
   }
 
   void push_stream(py::object stream_id, py::object promised_stream_id,
                    py::handle request_headers) {
+    const CallGuard guard(busy_);
     sync_config();
     const uint32_t id = stream_arg(stream_id);
     const uint32_t promised = new_stream_arg(promised_stream_id);
@@ -120,11 +127,13 @@ class ConnectionBinding {
   }
 
   void reset_stream(py::object stream_id, py::handle error_code) {
+    const CallGuard guard(busy_);
     sync_config();
     conn_->reset_stream(stream_arg(stream_id), code_arg(error_code));
   }
 
   void increment_flow_control_window(py::handle increment, py::handle stream_id) {
+    const CallGuard guard(busy_);
     sync_config();
     if (!PyLong_Check(increment.ptr())) throw py::type_error("increment must be an int");
     int overflow = 0;
@@ -138,6 +147,7 @@ class ConnectionBinding {
   }
 
   void acknowledge_received_data(py::handle acknowledged_size, py::handle stream_id) {
+    const CallGuard guard(busy_);
     sync_config();
     if (!PyLong_Check(acknowledged_size.ptr()))
       throw py::type_error("acknowledged_size must be an int");
@@ -157,6 +167,7 @@ class ConnectionBinding {
   }
 
   void ping(py::handle opaque_data) {
+    const CallGuard guard(busy_);
     sync_config();
     if (!PyBytes_Check(opaque_data.ptr()) || PyBytes_GET_SIZE(opaque_data.ptr()) != 8) {
       std::string r = py::repr(opaque_data);
@@ -168,6 +179,7 @@ class ConnectionBinding {
 
   void close_connection(py::handle error_code, py::handle additional_data,
                         py::handle last_stream_id) {
+    const CallGuard guard(busy_);
     sync_config();
     std::optional<Buffer> extra;
     if (!additional_data.is_none()) extra.emplace(additional_data);
@@ -177,6 +189,7 @@ class ConnectionBinding {
   }
 
   void begin_graceful_shutdown(py::handle last_stream_id, py::handle additional_data) {
+    const CallGuard guard(busy_);
     sync_config();
     std::optional<Buffer> extra;
     if (!additional_data.is_none()) extra.emplace(additional_data);
@@ -186,6 +199,7 @@ class ConnectionBinding {
   }
 
   void update_settings(py::handle new_settings) {
+    const CallGuard guard(busy_);
     sync_config();
     std::vector<std::pair<uint16_t, int64_t>> entries;
     // h2 does local_settings.update(new_settings): a mapping or an iterable of pairs.
@@ -205,6 +219,7 @@ class ConnectionBinding {
 
   void advertise_alternative_service(py::handle field_value, py::handle origin,
                                      py::handle stream_id) {
+    const CallGuard guard(busy_);
     sync_config();
     if (!PyBytes_Check(field_value.ptr())) throw py::value_error("Field must be bytestring.");
     if (!origin.is_none() && !stream_id.is_none())
@@ -220,19 +235,19 @@ class ConnectionBinding {
 
   void prioritize(py::object stream_id, py::handle weight, py::handle depends_on,
                   py::handle exclusive) {
+    const CallGuard guard(busy_);
     sync_config();
     conn_->prioritize(to_u32(stream_id, "stream_id"), priority_args(weight, depends_on, exclusive));
   }
 
   py::bytes data_to_send(py::handle amount) {
+    const CallGuard guard(busy_);
     size_t n = SIZE_MAX;
     if (!amount.is_none()) {
       if (!PyLong_Check(amount.ptr())) throw py::type_error("amount must be an int or None");
-      long long v = PyLong_AsLongLong(amount.ptr());
-      if (v == -1 && PyErr_Occurred()) {
-        PyErr_Clear();
-        v = LLONG_MAX;
-      }
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(amount.ptr(), &overflow);
+      if (overflow) v = overflow > 0 ? LLONG_MAX : LLONG_MIN / 2;
       // h2 slices its buffer with [:amount]: a negative amount keeps the last -amount bytes.
       const auto queued = static_cast<long long>(conn_->outbound_buffer_size());
       if (v < 0) v = std::max(0LL, queued + v);
@@ -242,10 +257,14 @@ class ConnectionBinding {
     return py::reinterpret_steal<py::bytes>(bytes_from(h2::as_string_view(out)));
   }
 
-  void clear_outbound_data_buffer() { conn_->clear_outbound_data_buffer(); }
+  void clear_outbound_data_buffer() {
+    const CallGuard guard(busy_);
+    conn_->clear_outbound_data_buffer();
+  }
 
   // ---- receiving ----
   py::list receive_data(py::handle data) {
+    const CallGuard guard(busy_);
     sync_config();
     Buffer buf(data);  // DATA views point into it: alive until the events are built
     const std::vector<h2::Event>& events = conn_->receive_data(buf.bytes());
@@ -291,6 +310,26 @@ class ConnectionBinding {
   }
 
  private:
+  // Python code runs inside our calls (the logger, a header item's encode(), __bool__ of an
+  // argument): a call back into the same connection from there would find the core, and our
+  // conversion buffers, half-way through a call. It is refused instead.
+  class CallGuard {
+   public:
+    explicit CallGuard(bool& busy) : busy_(busy) {
+      if (busy_) {
+        PyErr_SetString(PyExc_RuntimeError, "H2Connection called from inside one of its own calls");
+        throw py::error_already_set();
+      }
+      busy_ = true;
+    }
+    ~CallGuard() { busy_ = false; }
+    CallGuard(const CallGuard&) = delete;
+    CallGuard& operator=(const CallGuard&) = delete;
+
+   private:
+    bool& busy_;
+  };
+
   // A contiguous byte buffer argument (bytes, bytearray, memoryview, ...).
   class Buffer {
    public:
@@ -464,6 +503,7 @@ class ConnectionBinding {
   }
 
   std::unique_ptr<h2::H2Connection> conn_;
+  bool busy_ = false;
   py::object config_;
   long seen_generation_ = -1;
   HeaderInput headers_;

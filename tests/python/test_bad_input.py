@@ -146,3 +146,44 @@ def test_data_to_send_negative_amount_slices(frame_factory):
     first = c.data_to_send(-10)
     assert len(first) == size - 10
     assert len(c.data_to_send()) == 10
+
+
+def test_reentrant_calls_refused(frame_factory):
+    holder = {}
+
+    class Reentrant:
+        def encode(self, codec):
+            holder["conn"].send_headers(3, EXAMPLE_REQUEST_HEADERS)
+            return b"value"
+
+    c = open_client(frame_factory)
+    holder["conn"] = c
+    with pytest.raises(RuntimeError):
+        c.send_headers(1, EXAMPLE_REQUEST_HEADERS + [("x", Reentrant())])
+    c.send_headers(1, EXAMPLE_REQUEST_HEADERS)  # the connection still works
+    assert c.data_to_send() == frame_factory.build_headers_frame(
+        EXAMPLE_REQUEST_HEADERS).serialize()
+
+
+def test_logger_calling_back_cannot_break_the_core(frame_factory, monkeypatch):
+    import sys
+
+    import h2.events
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_type))
+
+    class Meddler:
+        def debug(self, *args):
+            self.conn.data_to_send()
+
+        def trace(self, *args):
+            self.conn.send_headers(99, EXAMPLE_REQUEST_HEADERS)
+
+    logger = Meddler()
+    s = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False, logger=logger))
+    logger.conn = s
+    s.initiate_connection()
+    events = s.receive_data(PREAMBLE + frame_factory.build_settings_frame({}).serialize())
+    assert [type(e) for e in events] == [h2.events.RemoteSettingsChanged]
+    assert reported and set(reported) == {RuntimeError}
