@@ -2,7 +2,6 @@
 #include "closed_streams.h"
 
 #include <algorithm>
-#include <bit>
 #include <stdexcept>
 #include <string>
 
@@ -63,7 +62,6 @@ void ClosedStreamMemory::grow_table() {
   old_keys.swap(keys_);
   old_values.swap(values_);
   mask_ = slots - 1;
-  shift_ = 32 - static_cast<unsigned>(std::countr_zero(slots));
   for (size_t i = 0; i < old_keys.size(); ++i) {
     if (old_keys[i] == 0) continue;
     const size_t slot = probe(old_keys[i]);

@@ -3,8 +3,9 @@
 // Late frames on a remembered stream are classified by how it closed; a forgotten stream is
 // treated like one never opened.
 //
-// A ring of ids in insertion order plus a linear-probing hash table (load factor <= 1/2),
-// both grown on demand up to their final size and never reallocated after that.
+// A ring of ids in insertion order plus a linear-probing table indexed by the id's low bits
+// (load factor <= 1/2), both grown on demand up to their final size and never reallocated
+// after that.
 #pragma once
 
 #include <cstddef>
@@ -38,9 +39,12 @@ class ClosedStreamMemory {
   size_t memory_bytes() const noexcept;
 
  private:
-  size_t home(uint32_t id) const noexcept {
-    return (id * uint32_t{2654435769u}) >> shift_;  // Fibonacci hashing: ids are sequential
-  }
+  // The low bits of the id itself: streams close roughly in id order, so consecutive inserts,
+  // lookups and the evictions of the oldest ids walk the table sequentially (cache lines and
+  // the prefetcher do the work) and, once full, a new id usually lands on the very slot the
+  // evicted id of the same parity leaves. The ids one peer opens share a parity and therefore
+  // never share a home slot unless they lie a multiple of the table size apart.
+  size_t home(uint32_t id) const noexcept { return id & mask_; }
   static constexpr uint8_t kUnknown = 0xff;  // stored for a nullopt `by`
 
   size_t probe(uint32_t id) const noexcept;  // the slot holding id, or the empty slot for it
@@ -53,7 +57,6 @@ class ClosedStreamMemory {
   std::vector<uint32_t> keys_;   // 0 marks an empty slot (stream 0 is never closed)
   std::vector<uint8_t> values_;  // a StreamClosedBy, or kUnknown
   size_t mask_ = 0;
-  unsigned shift_ = 32;
 };
 
 }  // namespace h2

@@ -8,11 +8,14 @@
 #include <cstring>
 #include <string>
 
+#include "bytes_equal.h"
 #include "closed_streams.h"
+#include "field_name.h"
 #include "h2/arena.h"
 #include "h2/frame.h"
 #include "h2/frame_reader.h"
 #include "h2/header_rules.h"
+#include "header_rules_internal.h"
 #include "h2/hpack.h"
 #include "stream_map.h"
 #include "window_manager.h"
@@ -33,18 +36,36 @@ const ChangedSetting* find_change(const ChangedSettings& changes, uint16_t code)
   return nullptr;
 }
 
+using field_name::Token;
+
 // h2's is_informational_response: the :status pseudo-header starts with '1'.
 bool is_informational_response(HeaderList headers) {
   for (const Header& h : headers) {
     if (h.name.empty() || h.name[0] != ':') return false;
-    if (h.name == ":status") return !h.value.empty() && h.value[0] == '1';
+    if (detail::bytes_equal(h.name, ":status")) return !h.value.empty() && h.value[0] == '1';
   }
   return false;
 }
 
+// The same for fields with their name tokens.
+bool is_informational_response(HeaderList headers, const Token* tokens) {
+  for (size_t i = 0; i < headers.size(); ++i) {
+    if (tokens[i] == field_name::kStatus)
+      return !headers[i].value.empty() && headers[i].value[0] == '1';
+    if (headers[i].name.empty() || headers[i].name[0] != ':') return false;
+  }
+  return false;
+}
+
+std::optional<std::string_view> find_header(HeaderList headers, const Token* tokens, Token name) {
+  for (size_t i = 0; i < headers.size(); ++i)
+    if (tokens[i] == name) return headers[i].value;
+  return std::nullopt;
+}
+
 std::optional<std::string_view> find_header(HeaderList headers, std::string_view name) {
   for (const Header& h : headers)
-    if (h.name == name) return h.value;
+    if (detail::bytes_equal(h.name, name)) return h.value;
   return std::nullopt;
 }
 
@@ -184,18 +205,23 @@ struct H2Connection::Impl {
   size_t open_outbound = 0;
   size_t open_inbound = 0;
 
-  // receive_data output: events, and the headers they refer to.
+  // receive_data output: events, and the headers they refer to. Blocks are decoded straight
+  // into header_store (strings in `arena`), with each field's name token beside it in
+  // token_store; events get their spans once the call is done and the store stops moving.
   std::vector<Event> events;
   Arena arena;
   std::vector<Header> header_store;
-  struct PendingHeaders {
-    size_t event;
+  std::vector<Token> token_store;
+  // A decoded block: fields [offset, offset + count) of header_store.
+  struct Block {
     size_t offset;
     size_t count;
   };
+  struct PendingHeaders {
+    size_t event;
+    Block block;
+  };
   std::vector<PendingHeaders> pending_headers;
-  std::vector<hpack::HeaderField> decoded;
-  std::vector<Header> copied, normalized;
 
   // Header block being assembled from HEADERS/PUSH_PROMISE + CONTINUATION (§2.4).
   bool in_block = false;
@@ -205,7 +231,7 @@ struct H2Connection::Impl {
   bool block_end_stream = false;
   std::optional<frame::PrioritySpec> block_priority;
   uint32_t block_frames = 0;
-  ByteBuffer block;
+  ByteBuffer block_buffer;
 
   // A DATA frame handed out in pieces whose first piece was refused: drop the rest.
   bool dropping_data = false;
@@ -282,6 +308,7 @@ struct H2Connection::Impl {
   // Send path scratch.
   Arena out_arena;
   std::vector<Header> out_headers;
+  std::vector<Token> out_tokens;
   ByteBuffer out_block;
 
   // ---- stream bookkeeping ----
@@ -406,16 +433,16 @@ struct H2Connection::Impl {
 
   void add_event(Event e) { events.push_back(std::move(e)); }
 
-  // Records that event `index` owns `headers` (copied into header_store); the spans are set
-  // once all frames of the call are processed, when header_store no longer moves.
-  void attach_headers(size_t index, HeaderList headers) {
-    pending_headers.push_back({index, header_store.size(), headers.size()});
-    header_store.insert(header_store.end(), headers.begin(), headers.end());
-  }
+  // Records that event `index` owns the fields of `block`; the spans are set once all frames
+  // of the call are processed, when header_store no longer moves.
+  void attach_headers(size_t index, Block block) { pending_headers.push_back({index, block}); }
+
+  HeaderList fields(Block b) const { return {header_store.data() + b.offset, b.count}; }
+  const Token* tokens(Block b) const { return token_store.data() + b.offset; }
 
   void resolve_header_spans() {
     for (const PendingHeaders& p : pending_headers) {
-      HeaderList span(header_store.data() + p.offset, p.count);
+      const HeaderList span = fields(p.block);
       std::visit(
           [&](auto& e) {
             if constexpr (requires { e.headers; }) e.headers = span;
@@ -425,19 +452,22 @@ struct H2Connection::Impl {
     pending_headers.clear();
   }
 
-  // HPACK-decodes a complete block into `copied` (owned by this call's arena).
-  HeaderList decode_block(Bytes fragment) {
-    if (hpack::DecodeError err = decoder.decode(fragment, decoded)) {
+  // HPACK-decodes a complete block onto the end of header_store (strings owned by this call's
+  // arena) and classifies its names.
+  Block decode_block(Bytes fragment) {
+    const size_t offset = header_store.size();
+    if (hpack::DecodeError err = decoder.decode_stable(fragment, header_store, arena)) {
       if (err.kind == hpack::DecodeErrorKind::kHeaderListTooLarge)
         throw DenialOfServiceError("Oversized header block: " +
                                    std::string(hpack::describe(err.kind)));
       throw ProtocolError("Error decoding header block: " + std::string(hpack::describe(err.kind)),
                           err.code());
     }
-    copied.clear();
-    for (const hpack::HeaderField& f : decoded)
-      copied.push_back({arena.copy(f.name), arena.copy(f.value), f.never_indexed});
-    return copied;
+    const size_t end = header_store.size();
+    token_store.resize(end);
+    for (size_t i = offset; i < end; ++i)
+      token_store[i] = field_name::classify(header_store[i].name);
+    return {offset, end - offset};
   }
 
   static HeaderValidationFlags validation_flags(const StreamStateMachine& sm,
@@ -455,28 +485,29 @@ struct H2Connection::Impl {
     return f;
   }
 
-  // Inbound normalization and validation (§2.10), then the header_encoding check.
-  HeaderList process_received_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  // Inbound normalization (in place) and validation (§2.10), then the header_encoding check.
+  Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
     if (c.config_.normalize_inbound_headers) {
-      normalize_inbound_headers(headers, arena, normalized);
-      headers = normalized;
+      block.count = rules::normalize_inbound_in_place(
+          header_store.data() + block.offset, token_store.data() + block.offset, block.count, arena);
     }
-    if (c.config_.validate_inbound_headers) validate_inbound_headers(headers, flags);
+    if (c.config_.validate_inbound_headers)
+      rules::validate(fields(block), tokens(block), flags, /*inbound=*/true);
     if (c.config_.header_encoding == HeaderEncoding::kUtf8) {
-      for (const Header& h : headers)
+      for (const Header& h : fields(block))
         if (!is_valid_utf8(h.name) || !is_valid_utf8(h.value))
           throw ProtocolError("Received header that is not valid UTF-8");
     }
-    return headers;
+    return block;
   }
 
-  void initialize_content_length(Stream& s, HeaderList headers) {
+  void initialize_content_length(Stream& s, Block block) {
     s.actual_content_length = 0;
     if (s.sent_head_request) {
       s.expected_content_length = 0;  // a response to HEAD has no body (RFC 9110 §9.3.2)
       return;
     }
-    s.expected_content_length = parse_content_length(headers);
+    s.expected_content_length = rules::parse_content_length(fields(block), tokens(block));
   }
 
   void track_content_length(Stream& s, size_t length, bool end_stream) {
@@ -513,12 +544,17 @@ struct H2Connection::Impl {
   void encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
     out_arena.reset();
     if (c.config_.normalize_outbound_headers) {
-      normalize_outbound_headers(headers, c.config_.split_outbound_cookies, out_arena, out_headers);
+      rules::normalize_outbound(headers, c.config_.split_outbound_cookies, out_arena, out_headers,
+                                out_tokens);
       headers = out_headers;
+    } else {
+      out_tokens.clear();
+      for (const Header& h : headers) out_tokens.push_back(field_name::classify(h.name));
     }
-    if (c.config_.validate_outbound_headers) validate_outbound_headers(headers, flags);
+    if (c.config_.validate_outbound_headers)
+      rules::validate(headers, out_tokens.data(), flags, /*inbound=*/false);
     out_block.clear();
-    encoder.encode(headers, out_block);
+    encoder.encode(headers, out_tokens, out_block);
   }
 
   void require_connection_input(ConnectionInput input) const {
@@ -568,8 +604,8 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
             block_end_stream = fr.end_stream();
             block_priority = fr.priority;
             block_frames = 1;
-            block.clear();
-            block.append(fr.fragment);
+            block_buffer.clear();
+            block_buffer.append(fr.fragment);
           }
         } else if constexpr (std::is_same_v<T, frame::PushPromiseFrame>) {
           if (fr.end_headers()) {
@@ -580,8 +616,8 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
             block_stream = fr.stream_id;
             block_promised = fr.promised_stream_id;
             block_frames = 1;
-            block.clear();
-            block.append(fr.fragment);
+            block_buffer.clear();
+            block_buffer.append(fr.fragment);
           }
         } else if constexpr (std::is_same_v<T, frame::ContinuationFrame>) {
           if (!in_block) {
@@ -594,12 +630,12 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
               c.config_.limits.max_continuation_frames != 0)
             throw ProtocolError("Too many CONTINUATION frames in one header block");
           if (c.config_.limits.max_header_block_bytes != 0 &&
-              block.size() + fr.fragment.size() > c.config_.limits.max_header_block_bytes)
+              block_buffer.size() + fr.fragment.size() > c.config_.limits.max_header_block_bytes)
             throw DenialOfServiceError("Header block larger than the configured limit");
-          block.append(fr.fragment);
+          block_buffer.append(fr.fragment);
           if (fr.end_headers()) {
             in_block = false;
-            on_header_block(block.view());
+            on_header_block(block_buffer.view());
           }
         } else if constexpr (std::is_same_v<T, frame::PriorityFrame>) {
           c.state_machine_.process_input(ConnectionInput::kRecvPriority);
@@ -666,7 +702,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
   }
   if (fragment.empty() && !end_stream) count_empty_frame();
   // Decoded first, always: the peer's encoder has advanced whatever happens to the stream.
-  HeaderList headers = decode_block(fragment);
+  const Block block = decode_block(fragment);
   if (draining && !is_outbound(id) && id > drain_last && !streams.find(id)) {
     // After our GOAWAY, streams above its last-stream-id are not processed (RFC 9113 §6.8).
     if (id > c.highest_inbound_) c.highest_inbound_ = id;
@@ -677,7 +713,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
   Stream& s = get_or_create(id, /*odd_allowed=*/!c.config_.client_side);
 
   StreamInput input = StreamInput::kRecvHeaders;
-  if (is_informational_response(headers)) {
+  if (is_informational_response(fields(block), tokens(block))) {
     if (end_stream) throw ProtocolError("Cannot set END_STREAM on informational responses");
     input = StreamInput::kRecvInformationalHeaders;
   }
@@ -687,15 +723,16 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
     transition(s, StreamInput::kRecvEndStream);
     ended = StreamEnded{id};
   }
-  initialize_content_length(s, headers);
+  initialize_content_length(s, block);
   if (outcome == StreamOutcome::kTrailersReceived && !end_stream)
     throw ProtocolError("Trailers must have END_STREAM set");
   // RFC 9113 §8.1.1: a message that ends with its headers must not announce a body.
   if (end_stream && outcome != StreamOutcome::kTrailersReceived && s.expected_content_length &&
-      *s.expected_content_length != 0 && find_header(headers, ":status") != "304")
+      *s.expected_content_length != 0 &&
+      find_header(fields(block), tokens(block), field_name::kStatus) != "304")
     throw InvalidBodyLengthError(*s.expected_content_length, 0);
 
-  const HeaderList processed = process_received_headers(headers, validation_flags(s.sm, outcome));
+  const Block processed = process_received_headers(block, validation_flags(s.sm, outcome));
 
   if (prio && prio->depends_on == id) {
     // RFC 9113 §5.3.1: a stream error. The block was decoded (HPACK stays in sync) but the
@@ -732,7 +769,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
 
 void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes fragment) {
   if (!c.local_settings_.enable_push()) throw ProtocolError("Received pushed stream");
-  HeaderList headers = decode_block(fragment);
+  const Block block = decode_block(fragment);
   c.state_machine_.process_input(ConnectionInput::kRecvPushPromise);
   Stream* parent = streams.find(id);
   if (!parent) {
@@ -751,11 +788,11 @@ void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes f
     frame::write_rst_stream(out(), promised, ErrorCode::kRefusedStream);
     return;
   }
-  const HeaderList processed =
-      process_received_headers(headers, validation_flags(parent->sm, outcome));
+  const Block processed = process_received_headers(block, validation_flags(parent->sm, outcome));
   Stream& pushed = begin_new_stream(promised, /*odd_allowed=*/false);
   transition(pushed, StreamInput::kRecvPushPromise);
-  if (auto authority = find_header(processed, ":authority")) pushed.authority = *authority;
+  if (auto authority = find_header(fields(processed), tokens(processed), field_name::kAuthority))
+    pushed.authority = *authority;
   const size_t index = events.size();
   add_event(PushedStreamReceived{promised, id, {}});
   attach_headers(index, processed);
@@ -1016,6 +1053,7 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
   Impl& m = *impl_;
   m.events.clear();
   m.header_store.clear();
+  m.token_store.clear();
   m.pending_headers.clear();
   m.arena.reset();
   m.reader.set_max_frame_size(max_inbound_frame_size_);

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <string>
 
+#include "bytes_equal.h"
 #include "h2/exceptions.h"
+#include "header_rules_internal.h"
 
 namespace h2 {
 namespace {
@@ -151,19 +153,20 @@ constexpr unsigned kProtocol = 1u << 5;
 constexpr unsigned kRequestOnly = kMethod | kScheme | kAuthority | kPath | kProtocol;
 
 // 0 for a name h2 does not know.
-unsigned pseudo_bit(std::string_view name) noexcept {
-  switch (name.size()) {
-    case 5:
-      return name == ":path" ? kPath : 0;
-    case 7:
-      if (name == ":method") return kMethod;
-      if (name == ":scheme") return kScheme;
-      if (name == ":status") return kStatus;
-      return 0;
-    case 9:
-      return name == ":protocol" ? kProtocol : 0;
-    case 10:
-      return name == ":authority" ? kAuthority : 0;
+constexpr unsigned pseudo_bit(field_name::Token t) noexcept {
+  switch (t) {
+    case field_name::kPath:
+      return kPath;
+    case field_name::kMethod:
+      return kMethod;
+    case field_name::kScheme:
+      return kScheme;
+    case field_name::kStatus:
+      return kStatus;
+    case field_name::kProtocol:
+      return kProtocol;
+    case field_name::kAuthority:
+      return kAuthority;
     default:
       return 0;
   }
@@ -187,8 +190,8 @@ void require(unsigned seen, unsigned which) {
 }
 
 // Rule 4.
-void check_te(const Header& h) {
-  if (h.name == "te" && !equals_lower(h.value, "trailers"))
+void check_te(const Header& h, field_name::Token token) {
+  if (token == field_name::kTe && !equals_lower(h.value, "trailers"))
     fail("Invalid value for TE header: " + printable(h.value));
 }
 
@@ -223,9 +226,10 @@ void check_pseudo_header_acceptability(unsigned seen, std::string_view method, b
 }
 
 // Rules 3-11 (and 1-2 when `kInbound`), one pass in h2's per-field pipeline order, then the
-// whole-block checks.
+// whole-block checks. A name with a token is a known valid name: its bytes need no check.
 template <bool kInbound>
-void validate(HeaderList headers, const HeaderValidationFlags& flags) {
+void validate(HeaderList headers, const field_name::Token* tokens,
+              const HeaderValidationFlags& flags) {
   const bool request = !flags.is_response_header && !flags.is_trailer;
   unsigned seen = 0;
   bool seen_regular = false;
@@ -234,19 +238,22 @@ void validate(HeaderList headers, const HeaderValidationFlags& flags) {
   const Header* authority = nullptr;
   const Header* host = nullptr;
 
-  for (const Header& h : headers) {
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const Header& h = headers[i];
+    const field_name::Token token = tokens ? tokens[i] : field_name::classify(h.name);
     if constexpr (kInbound) {
-      check_name_characters(h.name);
+      if (token == field_name::kOther) check_name_characters(h.name);
       check_value_characters(h.value);
       if (h.name.empty()) fail("Received header name with zero length.");
     }
-    check_te(h);
-    if (is_connection_specific_header(h.name))
+    check_te(h, token);
+    if (field_name::is_connection_specific(token))
       fail("Connection-specific header field present: " + printable(h.name) + ".");
 
     // Rule 6.
-    if (!h.name.empty() && h.name.front() == ':') {
-      const unsigned bit = pseudo_bit(h.name);
+    if (field_name::is_pseudo(token) ||
+        (token == field_name::kOther && !h.name.empty() && h.name.front() == ':')) {
+      const unsigned bit = pseudo_bit(token);
       if (bit != 0 && (seen & bit))
         fail("Received duplicate pseudo-header field " + printable(h.name));
       if (seen_regular) fail("Received pseudo-header field out of sequence: " + printable(h.name));
@@ -262,12 +269,12 @@ void validate(HeaderList headers, const HeaderValidationFlags& flags) {
 
     if (request) {
       // Rule 10 (RFC 9113 §8.3.1): remember :authority and host; one host at most.
-      if (h.name == ":authority") {
+      if (token == field_name::kAuthority) {
         authority = &h;
-      } else if (h.name == "host") {
+      } else if (token == field_name::kHost) {
         if (host != nullptr) fail("Request header block contains more than one Host header.");
         host = &h;
-      } else if (h.name == ":path" && h.value.empty()) {
+      } else if (token == field_name::kPath && h.value.empty()) {
         // Rule 11.
         fail("An empty :path header is forbidden");
       }
@@ -294,9 +301,9 @@ std::string_view lowercase_name(std::string_view name, Arena& arena) {
 }
 
 // §1.6: which fields outbound normalization forces never-indexed.
-bool is_sensitive(std::string_view name, std::string_view value) noexcept {
-  if (name == "authorization" || name == "proxy-authorization") return true;
-  return name == "cookie" && value.size() < 20;
+bool is_sensitive(field_name::Token name, std::string_view value) noexcept {
+  if (name == field_name::kAuthorization || name == field_name::kProxyAuthorization) return true;
+  return name == field_name::kCookie && value.size() < 20;
 }
 
 // Content-length value: 1+ ASCII digits that fit 64 bits.
@@ -316,24 +323,26 @@ std::optional<uint64_t> parse_digits(std::string_view s) noexcept {
 
 bool is_connection_specific_header(std::string_view name) noexcept {
   // RFC 9113 §8.2.2.
-  switch (name.size()) {
-    case 7:
-      return name == "upgrade";
-    case 10:
-      return name == "connection" || name == "keep-alive";
-    case 16:
-      return name == "proxy-connection";
-    case 17:
-      return name == "transfer-encoding";
-    default:
-      return false;
+  return field_name::is_connection_specific(field_name::classify(name));
+}
+
+namespace rules {
+
+void validate(HeaderList headers, const Token* tokens, const HeaderValidationFlags& flags,
+              bool inbound) {
+  if (inbound) {
+    h2::validate<true>(headers, tokens, flags);
+  } else {
+    h2::validate<false>(headers, tokens, flags);
   }
 }
 
-void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
-                                std::vector<Header>& out) {
+void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::vector<Header>& out,
+                        std::vector<Token>& out_tokens) {
   out.clear();
+  out_tokens.clear();
   out.reserve(in.size());
+  out_tokens.reserve(in.size());
   for (const Header& h : in) {
     // h2 lowercases, then splits cookies (by the lowercased, not yet stripped name), then
     // strips. Lowercasing does not touch whitespace, so strip first and copy only what is kept.
@@ -344,7 +353,8 @@ void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
       while (true) {
         const size_t sep = rest.find("; "sv);
         const std::string_view crumb = strip(rest.substr(0, sep));
-        out.push_back({name, crumb, h.never_indexed || is_sensitive(name, crumb)});
+        out.push_back({name, crumb, h.never_indexed || is_sensitive(field_name::kCookie, crumb)});
+        out_tokens.push_back(field_name::kCookie);
         if (sep == std::string_view::npos) break;
         rest.remove_prefix(sep + 2);
       }
@@ -352,62 +362,59 @@ void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
     }
 
     const std::string_view name = lowercase_name(strip(h.name), arena);
-    if (is_connection_specific_header(name)) continue;
+    const Token token = field_name::classify(name);
+    if (field_name::is_connection_specific(token)) continue;
     const std::string_view value = strip(h.value);
-    out.push_back({name, value, h.never_indexed || is_sensitive(name, value)});
+    out.push_back({name, value, h.never_indexed || is_sensitive(token, value)});
+    out_tokens.push_back(token);
   }
 }
 
-void validate_outbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
-  validate<false>(headers, flags);
-}
-
-void validate_inbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
-  validate<true>(headers, flags);
-}
-
-void normalize_inbound_headers(HeaderList in, Arena& arena, std::vector<Header>& out) {
-  out.clear();
-  out.reserve(in.size());
+size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena& arena) {
   // RFC 9113 §8.2.3: cookie crumbs are joined with "; " before the block is handed on; h2
   // puts the result last and never-indexed whatever the crumbs were.
   size_t cookies = 0;
   size_t joined_size = 0;
-  const Header* first_cookie = nullptr;
-  for (const Header& h : in) {
-    if (h.name == "cookie") {
-      if (cookies++ == 0) first_cookie = &h;
-      joined_size += h.value.size();
-    } else {
-      out.push_back(h);
+  size_t first_cookie = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (tokens[i] != field_name::kCookie) continue;
+    if (cookies++ == 0) first_cookie = i;
+    joined_size += fields[i].value.size();
+  }
+  if (cookies == 0) return n;
+  Header cookie{fields[first_cookie].name, fields[first_cookie].value, true};
+  if (cookies > 1) {
+    joined_size += 2 * (cookies - 1);
+    char* const start = arena.allocate(joined_size);
+    char* p = start;
+    for (size_t i = first_cookie; i < n; ++i) {
+      if (tokens[i] != field_name::kCookie) continue;
+      if (i != first_cookie) {
+        *p++ = ';';
+        *p++ = ' ';
+      }
+      if (!fields[i].value.empty()) std::memcpy(p, fields[i].value.data(), fields[i].value.size());
+      p += fields[i].value.size();
     }
+    cookie.value = {start, joined_size};
   }
-  if (cookies == 0) return;
-  if (cookies == 1) {
-    out.push_back({first_cookie->name, first_cookie->value, true});
-    return;
+  size_t kept = first_cookie;
+  for (size_t i = first_cookie; i < n; ++i) {
+    if (tokens[i] == field_name::kCookie) continue;
+    fields[kept] = fields[i];
+    tokens[kept] = tokens[i];
+    ++kept;
   }
-  joined_size += 2 * (cookies - 1);
-  char* const start = arena.allocate(joined_size);
-  char* p = start;
-  bool first = true;
-  for (const Header* h = first_cookie; h != in.data() + in.size(); ++h) {
-    if (h->name != "cookie") continue;
-    if (!first) {
-      *p++ = ';';
-      *p++ = ' ';
-    }
-    first = false;
-    if (!h->value.empty()) std::memcpy(p, h->value.data(), h->value.size());
-    p += h->value.size();
-  }
-  out.push_back({first_cookie->name, {start, joined_size}, true});
+  fields[kept] = cookie;
+  tokens[kept] = field_name::kCookie;
+  return kept + 1;
 }
 
-std::optional<uint64_t> parse_content_length(HeaderList headers) {
+std::optional<uint64_t> parse_content_length(HeaderList headers, const Token* tokens) {
   std::optional<uint64_t> length;
-  for (const Header& h : headers) {
-    if (h.name != "content-length") continue;
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const Header& h = headers[i];
+    if (tokens ? tokens[i] != field_name::kContentLength : h.name != "content-length") continue;
     const std::optional<uint64_t> v = parse_digits(h.value);
     if (!v) fail("Invalid content-length header: " + printable(h.value));
     if (length && *length != *v)
@@ -418,9 +425,37 @@ std::optional<uint64_t> parse_content_length(HeaderList headers) {
   return length;
 }
 
+}  // namespace rules
+
+void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
+                                std::vector<Header>& out) {
+  std::vector<field_name::Token> tokens;
+  rules::normalize_outbound(in, split_cookies, arena, out, tokens);
+}
+
+void validate_outbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  validate<false>(headers, nullptr, flags);
+}
+
+void validate_inbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  validate<true>(headers, nullptr, flags);
+}
+
+void normalize_inbound_headers(HeaderList in, Arena& arena, std::vector<Header>& out) {
+  out.assign(in.begin(), in.end());
+  std::vector<field_name::Token> tokens;
+  tokens.reserve(in.size());
+  for (const Header& h : in) tokens.push_back(h.name == "cookie" ? field_name::kCookie : 0);
+  out.resize(rules::normalize_inbound_in_place(out.data(), tokens.data(), out.size(), arena));
+}
+
+std::optional<uint64_t> parse_content_length(HeaderList headers) {
+  return rules::parse_content_length(headers, nullptr);
+}
+
 std::optional<std::string_view> extract_method_header(HeaderList headers) {
   for (const Header& h : headers)
-    if (h.name == ":method") return h.value;
+    if (detail::bytes_equal(h.name, ":method")) return h.value;
   return std::nullopt;
 }
 

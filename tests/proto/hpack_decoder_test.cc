@@ -1,6 +1,7 @@
 // Decoder rules: every error kind with its HTTP/2 code, size updates, header-list limit.
 #include <gtest/gtest.h>
 
+#include "h2/arena.h"
 #include "proto/hpack_test_util.h"
 
 namespace h2::hpack {
@@ -254,6 +255,74 @@ TEST(HpackDecoder, EveryKindHasADescription) {
     EXPECT_FALSE(describe(static_cast<DecodeErrorKind>(k)).empty());
   }
   EXPECT_EQ(error_code_of(DecodeErrorKind::kNone), ErrorCode::kNoError);
+}
+
+}  // namespace
+}  // namespace h2::hpack
+
+namespace h2::hpack {
+namespace {
+
+// decode_stable: fields appended, every string in the caller's arena (or static), so they
+// survive the block's bytes and later blocks that evict or move the dynamic table.
+TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
+  Encoder encoder;
+  Decoder stable_decoder, plain_decoder;
+  // A small table: later blocks evict (and the table compacts over) earlier entries.
+  encoder.set_max_table_size(256);
+  stable_decoder.set_max_allowed_table_size(256);
+  plain_decoder.set_max_allowed_table_size(256);
+  Arena arena;
+  std::vector<HeaderField> kept;
+  std::vector<std::string> names, values;  // owned copies of what decode() returned
+  for (int round = 0; round < 60; ++round) {
+    std::string v = std::to_string(round);
+    v.append(static_cast<size_t>(round), 'x');
+    std::string cookie = "a=";
+    cookie += v;
+    const std::vector<HeaderField> fields = {{":status", "200", false},
+                                             {"content-type", "text/html", false},
+                                             {"x-round", v, round % 4 == 1},
+                                             {"cookie", cookie, false}};
+    ByteBuffer block;
+    encoder.encode(fields, block);
+    std::vector<uint8_t> bytes(block.data(), block.data() + block.size());
+    std::vector<HeaderField> plain;
+    ASSERT_FALSE(plain_decoder.decode(bytes, plain));
+    for (const HeaderField& f : plain) {
+      names.emplace_back(f.name);
+      values.emplace_back(f.value);
+    }
+    const size_t before = kept.size();
+    ASSERT_FALSE(stable_decoder.decode_stable(bytes, kept, arena));
+    ASSERT_EQ(kept.size() - before, plain.size());
+    const auto* lo = reinterpret_cast<const char*>(bytes.data());
+    const auto* hi = lo + bytes.size();
+    for (size_t i = before; i < kept.size(); ++i) {
+      EXPECT_FALSE(kept[i].value.data() >= lo && kept[i].value.data() < hi);
+      EXPECT_FALSE(kept[i].name.data() >= lo && kept[i].name.data() < hi);
+      EXPECT_EQ(kept[i].never_indexed, plain[i - before].never_indexed);
+    }
+    std::fill(bytes.begin(), bytes.end(), 0);
+  }
+  ASSERT_EQ(kept.size(), names.size());
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].name, names[i]) << i;
+    EXPECT_EQ(kept[i].value, values[i]) << i;
+  }
+}
+
+TEST(HpackDecoderStable, AppendsAndReportsErrors) {
+  Decoder decoder;
+  Arena arena;
+  std::vector<HeaderField> out = {{"kept", "as is", false}};
+  const std::vector<uint8_t> indexed_get = {0x82};
+  ASSERT_FALSE(decoder.decode_stable(indexed_get, out, arena));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], (HeaderField{"kept", "as is", false}));
+  EXPECT_EQ(out[1], (HeaderField{":method", "GET", false}));
+  const std::vector<uint8_t> bad_index = {0xff, 0x7f};
+  EXPECT_EQ(decoder.decode_stable(bad_index, out, arena).kind, DecodeErrorKind::kInvalidIndex);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "proto/hpack_test_util.h"
+#include "hpack/hash.h"
+#include "hpack/static_table.h"
 
 namespace h2::hpack {
 namespace {
@@ -231,6 +233,52 @@ TEST_P(HpackPythonCorpus, ReproducesWireByteForByte) {
 INSTANTIATE_TEST_SUITE_P(Stories, HpackPythonCorpus,
                          ::testing::ValuesIn(testing::story_names("python-hpack")),
                          [](const auto& story) { return testing::param_name(story.param); });
+
+}  // namespace
+}  // namespace h2::hpack
+
+namespace h2::hpack {
+namespace {
+
+// encode() with the caller's static-name indices produces the very bytes of encode(), and
+// leaves the table in the same state, block after block.
+TEST(HpackEncoderStaticNames, SameBytesAsTheEncoderOwnLookup) {
+  Encoder plain, hinted;
+  const std::vector<std::vector<HeaderField>> blocks = {
+      {{":method", "GET", false}, {":scheme", "https", false}, {":path", "/", false},
+       {":authority", "example.com", false}, {"user-agent", "ua/1", false},
+       {"cookie", "short", false}, {"cookie", "a-much-longer-cookie-value=1234", false},
+       {"authorization", "secret", false}, {"x-custom", "v", false}, {"te", "trailers", false}},
+      {{":status", "200", false}, {":status", "201", false}, {"content-length", "100", false},
+       {"content-type", "text/html", true}, {"x-custom", "v", false}, {"x-custom", "w", false},
+       {"proxy-authorization", "p", false}, {"set-cookie", "id=1", false}, {"etag", "e", false}},
+      {{":method", "POST", false}, {"x-custom", "v", false}, {"user-agent", "ua/1", false},
+       {"accept-encoding", "gzip, deflate", false}, {"connection", "close", false}},
+  };
+  for (int pass = 0; pass < 3; ++pass) {
+    for (const auto& block : blocks) {
+      std::vector<uint8_t> names;
+      for (const HeaderField& f : block)
+        names.push_back(detail::find_static_name(f.name, detail::hash_string(f.name)).first);
+      ByteBuffer a, b;
+      plain.encode(block, a);
+      hinted.encode(block, names, b);
+      EXPECT_EQ(to_hex(a.view()), to_hex(b.view())) << "pass " << pass;
+      EXPECT_EQ(plain.table_entries(), hinted.table_entries());
+      EXPECT_EQ(plain.table_size(), hinted.table_size());
+    }
+  }
+}
+
+TEST(HpackEncoderStaticNames, ValuesAboveTheStaticTableMeanNotStatic) {
+  Encoder plain, hinted;
+  const std::vector<HeaderField> block = {{"te", "trailers", false}, {"x-a", "1", false}};
+  const std::vector<uint8_t> names = {62, 200};
+  ByteBuffer a, b;
+  plain.encode(block, a);
+  hinted.encode(block, names, b);
+  EXPECT_EQ(to_hex(a.view()), to_hex(b.view()));
+}
 
 }  // namespace
 }  // namespace h2::hpack

@@ -15,6 +15,10 @@
 #include "h2/byte_buffer.h"
 #include "h2/error_code.h"
 
+namespace h2 {
+class Arena;
+}
+
 namespace h2::hpack {
 
 // One header field. On decode, `name` and `value` are views valid until the next call to
@@ -85,6 +89,11 @@ class Decoder {
   // Decodes one complete header block. On success `out` holds the fields (cleared first);
   // on error the context is unusable (the connection must be torn down, RFC 9113 §4.3).
   DecodeError decode(Bytes block, std::vector<HeaderField>& out);
+  // Like decode, for a caller that keeps fields across blocks: the fields are appended to
+  // `out` (not cleared), and every string is copied into `arena` (or is a static-table
+  // constant), so the fields stay valid until `arena` is reset whatever becomes of the
+  // block's bytes or the dynamic table. On error, `out` may hold some of the block's fields.
+  DecodeError decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena);
 
  private:
   struct Impl;
@@ -120,6 +129,12 @@ class Encoder {
 
   // Appends the encoded block for `headers` to `out`.
   void encode(std::span<const HeaderField> headers, ByteBuffer& out);
+  // The same, for a caller that already knows where each name sits in the static table:
+  // `static_names[i]` is the RFC 7541 static index of the first entry named headers[i].name,
+  // or 0 (or anything above 61) when the name is not in the static table. It must be right:
+  // the encoder trusts it instead of looking the name up.
+  void encode(std::span<const HeaderField> headers, std::span<const uint8_t> static_names,
+              ByteBuffer& out);
 
  private:
   struct Impl;

@@ -22,6 +22,11 @@ struct Decoder::Impl {
   // Huffman-decoded strings of the current block, names of literals taken from dynamic
   // entries, and dynamic entries whose table bytes had to move during the block.
   Arena arena;
+
+  // One block. kStable: strings copied to `arena` and appended to `out` (decode_stable);
+  // otherwise views into the block, the table or `arena` (decode).
+  template <bool kStable>
+  DecodeError decode_block(Bytes block, std::vector<HeaderField>& out, Arena& strings);
 };
 
 namespace {
@@ -34,6 +39,7 @@ DecodeErrorKind integer_error(IntegerStatus status) noexcept {
 }
 
 // One pass over one block. Keeps the cursor so errors can report their offset.
+template <bool kCopyRaw>
 class BlockReader {
  public:
   BlockReader(Bytes block, Arena& arena) noexcept
@@ -57,6 +63,7 @@ class BlockReader {
     if (length > static_cast<size_t>(end_ - p_)) return DecodeErrorKind::kStringTooLong;
     if (!huffman) {
       out = {reinterpret_cast<const char*>(p_), length};
+      if constexpr (kCopyRaw) out = arena_.copy(out);
       p_ += length;
       return DecodeErrorKind::kNone;
     }
@@ -94,9 +101,11 @@ std::string_view copy_to_arena(Arena& arena, std::string_view s) {
 // Adds a literal to the table (§6.2.1). Fields decoded so far may view table bytes; if this
 // insertion compacts or regrows the storage (rare: about once per half-buffer of inserted
 // bytes), they are copied to the arena first.
+template <bool kStable>
 void insert_field(detail::DynamicTable& table, Arena& arena, std::string_view name,
                   std::string_view value, std::vector<HeaderField>& out) {
-  if (table.insert_relocates(name.size() + value.size())) {
+  // Stable fields never point into the table.
+  if (!kStable && table.insert_relocates(name.size() + value.size())) {
     for (HeaderField& f : out) {
       if (table.owns(f.name.data())) f.name = copy_to_arena(arena, f.name);
       if (table.owns(f.value.data())) f.value = copy_to_arena(arena, f.value);
@@ -138,11 +147,11 @@ size_t Decoder::max_header_list_size() const noexcept {
   return impl_->max_list_size;
 }
 
-DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
-  Impl& s = *impl_;
-  out.clear();
-  s.arena.reset();
-  BlockReader in(block, s.arena);
+template <bool kStable>
+DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& out,
+                                         Arena& strings) {
+  Impl& s = *this;
+  BlockReader<kStable> in(block, strings);
   size_t rep_offset = 0;
   auto fail = [&](DecodeErrorKind kind) { return DecodeError{kind, rep_offset}; };
 
@@ -187,8 +196,12 @@ DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
       list_size += detail::entry_size(entry.name.size(), entry.value.size());
       if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
       // A view into the table: eviction leaves bytes in place, and before an insertion that
-      // would move them, the views are copied to the arena (see insert_field).
-      out.push_back({entry.name, entry.value, false});
+      // would move them, the views are copied to the strings (see insert_field).
+      if constexpr (kStable) {
+        out.push_back({strings.copy(entry.name), strings.copy(entry.value), false});
+      } else {
+        out.push_back({entry.name, entry.value, false});
+      }
       continue;
     }
 
@@ -217,7 +230,7 @@ DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
       name = detail::kStaticTable[name_index].name;
     } else if (name_index - static_size <= s.table.entries()) {
       // Copied: inserting this very field may evict the entry the name comes from.
-      name = copy_to_arena(s.arena, s.table.at(name_index - static_size).name);
+      name = copy_to_arena(strings, s.table.at(name_index - static_size).name);
     } else {
       return fail(DecodeErrorKind::kInvalidIndex);
     }
@@ -225,10 +238,20 @@ DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
     if (DecodeErrorKind e = in.read_string(value); e != DecodeErrorKind::kNone) return fail(e);
     list_size += detail::entry_size(name.size(), value.size());
     if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-    if (indexing) insert_field(s.table, s.arena, name, value, out);
+    if (indexing) insert_field<kStable>(s.table, strings, name, value, out);
     out.push_back({name, value, never_indexed});
   }
   return {};
+}
+
+DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
+  out.clear();
+  impl_->arena.reset();
+  return impl_->decode_block<false>(block, out, impl_->arena);
+}
+
+DecodeError Decoder::decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena) {
+  return impl_->decode_block<true>(block, out, arena);
 }
 
 }  // namespace h2::hpack

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "h2/hpack.h"
+#include "bytes_equal.h"
 #include "hpack/dynamic_table.h"
 #include "hpack/hash.h"
 #include "hpack/huffman.h"
@@ -101,7 +102,8 @@ struct Encoder::Impl {
          seq = links[seq & link_mask].next_by_field) {
       if (links[seq & link_mask].field_hash != hash) continue;
       const detail::TableEntry e = table.by_seq(seq);
-      if (e.name == name && e.value == value) return seq;
+      if (h2::detail::bytes_equal(e.value, value) && h2::detail::bytes_equal(e.name, name))
+        return seq;
     }
     return 0;
   }
@@ -111,7 +113,7 @@ struct Encoder::Impl {
     for (uint64_t seq = by_name[hash & bucket_mask]; seq >= table.oldest_seq();
          seq = links[seq & link_mask].next_by_name) {
       if (links[seq & link_mask].name_hash != hash) continue;
-      if (table.by_seq(seq).name == name) return seq;
+      if (h2::detail::bytes_equal(table.by_seq(seq).name, name)) return seq;
     }
     return 0;
   }
@@ -154,7 +156,7 @@ struct Encoder::Impl {
   }
 
   void write_size_updates(ByteBuffer& out);
-  void encode_default(const HeaderField& field, ByteBuffer& out);
+  void encode_default(const HeaderField& field, detail::StaticNameRange range, ByteBuffer& out);
   void encode_python(const HeaderField& field, ByteBuffer& out);
 };
 
@@ -181,11 +183,10 @@ void Encoder::Impl::write_size_updates(ByteBuffer& out) {
   smallest_size = UINT32_MAX;
 }
 
-void Encoder::Impl::encode_default(const HeaderField& field, ByteBuffer& out) {
+void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameRange range,
+                                   ByteBuffer& out) {
   const std::string_view name = field.name;
   const std::string_view value = field.value;
-  const uint32_t name_hash = detail::hash_string(name);
-  const detail::StaticNameRange range = detail::find_static_name(name, name_hash);
 
   // Fields that may carry low-entropy secrets are never indexed, by us or by intermediaries
   // (RFC 7541 §7.1.3); short cookies are guessable the same way (nghttp2 and Firefox agree).
@@ -193,11 +194,13 @@ void Encoder::Impl::encode_default(const HeaderField& field, ByteBuffer& out) {
                          range.first == kStaticProxyAuthorization ||
                          (range.first == kStaticCookie && value.size() < 20);
 
-  uint8_t* const start = out.extend(kFieldOverhead + name.size() + value.size());
-  uint8_t* p = start;
   const size_t reserved = kFieldOverhead + name.size() + value.size();
+  uint8_t* const start = out.extend(reserved);
+  uint8_t* p = start;
   auto finish = [&] { out.shrink_by(reserved - static_cast<size_t>(p - start)); };
 
+  // Hashes only when the dynamic table is consulted (a full static match needs none).
+  uint32_t name_hash = 0;
   uint32_t field_hash = 0;
   if (!sensitive) {
     if (range.first != 0) {
@@ -206,6 +209,7 @@ void Encoder::Impl::encode_default(const HeaderField& field, ByteBuffer& out) {
         return finish();
       }
     }
+    name_hash = detail::hash_string(name);
     field_hash = detail::hash_string(value, name_hash);
     if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
       p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
@@ -215,6 +219,7 @@ void Encoder::Impl::encode_default(const HeaderField& field, ByteBuffer& out) {
 
   size_t name_index = range.first;
   if (name_index == 0) {
+    if (sensitive) name_hash = detail::hash_string(name);
     if (const uint64_t seq = find_name(name, name_hash); seq != 0) name_index = dynamic_index(seq);
   }
 
@@ -328,8 +333,19 @@ void Encoder::encode(std::span<const HeaderField> headers, ByteBuffer& out) {
   if (s.strategy == EncoderStrategy::kPythonHpack) {
     for (const HeaderField& field : headers) s.encode_python(field, out);
   } else {
-    for (const HeaderField& field : headers) s.encode_default(field, out);
+    for (const HeaderField& field : headers)
+      s.encode_default(field, detail::find_static_name(field.name, detail::hash_string(field.name)),
+                       out);
   }
+}
+
+void Encoder::encode(std::span<const HeaderField> headers, std::span<const uint8_t> static_names,
+                     ByteBuffer& out) {
+  Impl& s = *impl_;
+  if (s.strategy == EncoderStrategy::kPythonHpack) return encode(headers, out);
+  s.write_size_updates(out);
+  for (size_t i = 0; i < headers.size(); ++i)
+    s.encode_default(headers[i], detail::static_name_range(static_names[i]), out);
 }
 
 }  // namespace h2::hpack

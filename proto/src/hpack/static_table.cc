@@ -1,5 +1,7 @@
 #include "hpack/static_table.h"
 
+#include "bytes_equal.h"
+
 namespace h2::hpack::detail {
 namespace {
 
@@ -33,14 +35,14 @@ StaticNameRange find_static_name(std::string_view name, uint32_t name_hash) noex
   for (;;) {
     const StaticNameRange range = kNameIndex.slots[slot];
     if (range.first == 0) return range;
-    if (kStaticTable[range.first].name == name) return range;
+    if (h2::detail::bytes_equal(kStaticTable[range.first].name, name)) return range;
     slot = (slot + 1) & (kSlots - 1);
   }
 }
 
 size_t find_static_field(StaticNameRange range, std::string_view value) noexcept {
   for (size_t i = range.first; i < range.first + range.count; ++i) {
-    if (kStaticTable[i].value == value) return i;
+    if (h2::detail::bytes_equal(kStaticTable[i].value, value)) return i;
   }
   return 0;
 }

@@ -89,6 +89,22 @@ struct StaticNameRange {
   uint8_t count = 0;
 };
 
+// For each static index, how many consecutive entries from it share its name.
+inline constexpr std::array<uint8_t, kStaticTableSize + 1> kStaticNameRun = [] {
+  std::array<uint8_t, kStaticTableSize + 1> runs{};
+  for (size_t i = kStaticTableSize; i >= 1; --i)
+    runs[i] = static_cast<uint8_t>(
+        i < kStaticTableSize && kStaticTable[i + 1].name == kStaticTable[i].name ? runs[i + 1] + 1
+                                                                                 : 1);
+  return runs;
+}();
+
+// The range of names starting at static index `first` ({0, 0} for 0 or above 61).
+constexpr StaticNameRange static_name_range(size_t first) noexcept {
+  if (first == 0 || first > kStaticTableSize) return {};
+  return {static_cast<uint8_t>(first), kStaticNameRun[first]};
+}
+
 // `name_hash` must be hash_string(name).
 StaticNameRange find_static_name(std::string_view name, uint32_t name_hash) noexcept;
 

@@ -1,0 +1,41 @@
+// Equality of short strings (header names and values) with word loads. std::string_view's
+// operator== calls the library memcmp, whose call and dispatch cost more than the comparison
+// itself for strings of a few dozen bytes, which is what the hot paths compare.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace h2::detail {
+
+inline uint64_t load_u64(const char* p) noexcept {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint32_t load_u32(const char* p) noexcept {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// a[0..n) == b[0..n).
+inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load_u64(a + i) != load_u64(b + i)) return false;
+    return load_u64(a + n - 8) == load_u64(b + n - 8);
+  }
+  if (n >= 4) return load_u32(a) == load_u32(b) && load_u32(a + n - 4) == load_u32(b + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+inline bool bytes_equal(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
+}  // namespace h2::detail
