@@ -432,6 +432,29 @@ struct H2Connection::Impl {
   // ---- receive path ----
 
   void add_event(Event e) { events.push_back(std::move(e)); }
+  // Constructs an event of type T in place and returns it to be filled in: the hot events are
+  // written field by field into the vector rather than built and moved (which stalls on
+  // store-to-load forwarding of the small optional members).
+  template <typename T>
+  T& new_event() {
+    T* e = std::get_if<T>(&events.emplace_back(std::in_place_type<T>));
+    if (e == nullptr) __builtin_unreachable();  // it was just made a T
+    return *e;
+  }
+  template <typename T>
+  void fill_header_event(T& e, uint32_t id, bool ended,
+                         const std::optional<frame::PrioritySpec>& prio) {
+    e.stream_id = id;
+    if constexpr (requires { e.stream_ended; })
+      if (ended) e.stream_ended.emplace().stream_id = id;
+    if (prio) {
+      PriorityUpdated& p = e.priority_updated.emplace();
+      p.stream_id = id;
+      p.weight = static_cast<uint16_t>(prio->weight + 1);
+      p.depends_on = prio->depends_on;
+      p.exclusive = prio->exclusive;
+    }
+  }
 
   // Records that event `index` owns the fields of `block`; the spans are set once all frames
   // of the call are processed, when header_store no longer moves.
@@ -456,17 +479,20 @@ struct H2Connection::Impl {
   // arena) and classifies its names.
   Block decode_block(Bytes fragment) {
     const size_t offset = header_store.size();
-    if (hpack::DecodeError err = decoder.decode_stable(fragment, header_store, arena)) {
+    token_store.resize(offset);  // a failed block may have left fields behind
+    if (hpack::DecodeError err =
+            decoder.decode_stable(fragment, header_store, arena, &token_store)) {
       if (err.kind == hpack::DecodeErrorKind::kHeaderListTooLarge)
         throw DenialOfServiceError("Oversized header block: " +
                                    std::string(hpack::describe(err.kind)));
       throw ProtocolError("Error decoding header block: " + std::string(hpack::describe(err.kind)),
                           err.code());
     }
+    // Static names came with their token (a token is the static index for those); the rest
+    // are classified here.
     const size_t end = header_store.size();
-    token_store.resize(end);
     for (size_t i = offset; i < end; ++i)
-      token_store[i] = field_name::classify(header_store[i].name);
+      if (token_store[i] == 0) token_store[i] = field_name::classify(header_store[i].name);
     return {offset, end - offset};
   }
 
@@ -718,11 +744,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
     input = StreamInput::kRecvInformationalHeaders;
   }
   const StreamOutcome outcome = transition(s, input);
-  std::optional<StreamEnded> ended;
-  if (end_stream) {
-    transition(s, StreamInput::kRecvEndStream);
-    ended = StreamEnded{id};
-  }
+  if (end_stream) transition(s, StreamInput::kRecvEndStream);
   initialize_content_length(s, block);
   if (outcome == StreamOutcome::kTrailersReceived && !end_stream)
     throw ProtocolError("Trailers must have END_STREAM set");
@@ -742,29 +764,30 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
     add_event(StreamReset{id, ErrorCode::kProtocolError, /*remote_reset=*/false});
     return;
   }
-  std::optional<PriorityUpdated> priority;
-  if (prio)
-    priority = PriorityUpdated{id, static_cast<uint16_t>(prio->weight + 1), prio->depends_on,
-                               prio->exclusive};
-
   const size_t index = events.size();
   switch (outcome) {
     case StreamOutcome::kRequestReceived:
-      add_event(RequestReceived{id, {}, ended, priority});
+      fill_header_event(new_event<RequestReceived>(), id, end_stream, prio);
       break;
     case StreamOutcome::kResponseReceived:
-      add_event(ResponseReceived{id, {}, ended, priority});
+      fill_header_event(new_event<ResponseReceived>(), id, end_stream, prio);
       break;
     case StreamOutcome::kTrailersReceived:
-      add_event(TrailersReceived{id, {}, ended, priority});
+      fill_header_event(new_event<TrailersReceived>(), id, end_stream, prio);
       break;
     default:
-      add_event(InformationalResponseReceived{id, {}, priority});
+      fill_header_event(new_event<InformationalResponseReceived>(), id, end_stream, prio);
       break;
   }
   attach_headers(index, processed);
-  if (ended) add_event(*ended);
-  if (priority) add_event(*priority);
+  if (end_stream) new_event<StreamEnded>().stream_id = id;
+  if (prio) {
+    PriorityUpdated& p = new_event<PriorityUpdated>();
+    p.stream_id = id;
+    p.weight = static_cast<uint16_t>(prio->weight + 1);
+    p.depends_on = prio->depends_on;
+    p.exclusive = prio->exclusive;
+  }
 }
 
 void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes fragment) {
@@ -809,13 +832,15 @@ void H2Connection::Impl::credit_connection(uint32_t size) {
 void H2Connection::Impl::report_data(Stream& s, const frame::DataFrame& f,
                                      uint32_t flow_controlled_length) {
   track_content_length(s, f.data.size(), f.end_stream());
-  DataReceived e{f.stream_id, f.data, flow_controlled_length, std::nullopt};
+  if (f.end_stream()) transition(s, StreamInput::kRecvEndStream);
+  DataReceived& e = new_event<DataReceived>();
+  e.stream_id = f.stream_id;
+  e.data = f.data;
+  e.flow_controlled_length = flow_controlled_length;
   if (f.end_stream()) {
-    transition(s, StreamInput::kRecvEndStream);
-    e.stream_ended = StreamEnded{f.stream_id};
+    e.stream_ended.emplace().stream_id = f.stream_id;
+    new_event<StreamEnded>().stream_id = f.stream_id;
   }
-  add_event(e);
-  if (e.stream_ended) add_event(*e.stream_ended);
 }
 
 void H2Connection::Impl::on_data(const frame::DataFrame& f) {

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "h2/arena.h"
+#include "hpack/hash.h"
+#include "hpack/static_table.h"
 #include "proto/hpack_test_util.h"
 
 namespace h2::hpack {
@@ -274,6 +276,7 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
   plain_decoder.set_max_allowed_table_size(256);
   Arena arena;
   std::vector<HeaderField> kept;
+  std::vector<uint8_t> static_names;
   std::vector<std::string> names, values;  // owned copies of what decode() returned
   for (int round = 0; round < 60; ++round) {
     std::string v = std::to_string(round);
@@ -283,7 +286,9 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
     const std::vector<HeaderField> fields = {{":status", "200", false},
                                              {"content-type", "text/html", false},
                                              {"x-round", v, round % 4 == 1},
-                                             {"cookie", cookie, false}};
+                                             {"cookie", cookie, false},
+                                             {"x-round", "again", false},
+                                             {"user-agent", v, false}};
     ByteBuffer block;
     encoder.encode(fields, block);
     std::vector<uint8_t> bytes(block.data(), block.data() + block.size());
@@ -294,8 +299,9 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
       values.emplace_back(f.value);
     }
     const size_t before = kept.size();
-    ASSERT_FALSE(stable_decoder.decode_stable(bytes, kept, arena));
+    ASSERT_FALSE(stable_decoder.decode_stable(bytes, kept, arena, &static_names));
     ASSERT_EQ(kept.size() - before, plain.size());
+    ASSERT_EQ(static_names.size(), kept.size());
     const auto* lo = reinterpret_cast<const char*>(bytes.data());
     const auto* hi = lo + bytes.size();
     for (size_t i = before; i < kept.size(); ++i) {
@@ -309,6 +315,8 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
   for (size_t i = 0; i < kept.size(); ++i) {
     EXPECT_EQ(kept[i].name, names[i]) << i;
     EXPECT_EQ(kept[i].value, values[i]) << i;
+    EXPECT_EQ(static_names[i], detail::find_static_name(names[i], detail::hash_string(names[i])).first)
+        << names[i];
   }
 }
 

@@ -93,7 +93,10 @@ class Decoder {
   // `out` (not cleared), and every string is copied into `arena` (or is a static-table
   // constant), so the fields stay valid until `arena` is reset whatever becomes of the
   // block's bytes or the dynamic table. On error, `out` may hold some of the block's fields.
-  DecodeError decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena);
+  // `static_names`, when given, receives one byte per appended field: the RFC 7541 static
+  // index of the first entry with the field's name, 0 for a name not in the static table.
+  DecodeError decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena,
+                            std::vector<uint8_t>* static_names = nullptr);
 
  private:
   struct Impl;

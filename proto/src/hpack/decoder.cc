@@ -26,7 +26,8 @@ struct Decoder::Impl {
   // One block. kStable: strings copied to `arena` and appended to `out` (decode_stable);
   // otherwise views into the block, the table or `arena` (decode).
   template <bool kStable>
-  DecodeError decode_block(Bytes block, std::vector<HeaderField>& out, Arena& strings);
+  DecodeError decode_block(Bytes block, std::vector<HeaderField>& out, Arena& strings,
+                           std::vector<uint8_t>* static_names);
 };
 
 namespace {
@@ -103,7 +104,7 @@ std::string_view copy_to_arena(Arena& arena, std::string_view s) {
 // bytes), they are copied to the arena first.
 template <bool kStable>
 void insert_field(detail::DynamicTable& table, Arena& arena, std::string_view name,
-                  std::string_view value, std::vector<HeaderField>& out) {
+                  std::string_view value, uint8_t static_name, std::vector<HeaderField>& out) {
   // Stable fields never point into the table.
   if (!kStable && table.insert_relocates(name.size() + value.size())) {
     for (HeaderField& f : out) {
@@ -111,7 +112,7 @@ void insert_field(detail::DynamicTable& table, Arena& arena, std::string_view na
       if (table.owns(f.value.data())) f.value = copy_to_arena(arena, f.value);
     }
   }
-  table.insert(name, value);
+  table.insert(name, value, static_name);
 }
 
 }  // namespace
@@ -149,11 +150,34 @@ size_t Decoder::max_header_list_size() const noexcept {
 
 template <bool kStable>
 DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& out,
-                                         Arena& strings) {
+                                         Arena& strings, std::vector<uint8_t>* static_names) {
   Impl& s = *this;
   BlockReader<kStable> in(block, strings);
   size_t rep_offset = 0;
   auto fail = [&](DecodeErrorKind kind) { return DecodeError{kind, rep_offset}; };
+
+  // Stable fields are gathered a few at a time and appended together: one vector insert per
+  // batch instead of a push_back call per field.
+  constexpr size_t kBatch = 16;
+  HeaderField batch[kBatch];
+  uint8_t batch_names[kBatch];
+  size_t batched = 0;
+  auto flush = [&] {
+    out.insert(out.end(), batch, batch + batched);
+    if (static_names) static_names->insert(static_names->end(), batch_names, batch_names + batched);
+    batched = 0;
+  };
+  auto emit = [&](std::string_view name, std::string_view value, bool never_indexed,
+                  uint8_t static_name) __attribute__((always_inline)) {
+    if constexpr (kStable) {
+      batch[batched] = {name, value, never_indexed};
+      batch_names[batched] = static_name;
+      if (++batched == kBatch) flush();
+    } else {
+      (void)static_name;
+      out.push_back({name, value, never_indexed});
+    }
+  };
 
   // §4.2: size updates may only open a block; there may be several.
   bool update_seen = !s.update_required;
@@ -186,7 +210,7 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
         const detail::StaticEntry& entry = detail::kStaticTable[index];
         list_size += detail::entry_size(entry.name.size(), entry.value.size());
         if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-        out.push_back({entry.name, entry.value, false});
+        emit(entry.name, entry.value, false, detail::kStaticNameFirst[index]);
         continue;
       }
       if (index - static_size > s.table.entries()) return fail(DecodeErrorKind::kInvalidIndex);
@@ -198,9 +222,9 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
       // A view into the table: eviction leaves bytes in place, and before an insertion that
       // would move them, the views are copied to the strings (see insert_field).
       if constexpr (kStable) {
-        out.push_back({strings.copy(entry.name), strings.copy(entry.value), false});
+        emit(strings.copy(entry.name), strings.copy(entry.value), false, entry.tag);
       } else {
-        out.push_back({entry.name, entry.value, false});
+        emit(entry.name, entry.value, false, entry.tag);
       }
       continue;
     }
@@ -224,13 +248,21 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
       return fail(e);
     }
     std::string_view name;
+    uint8_t static_name = 0;  // the static index of the name's first entry, 0 if none
     if (name_index == 0) {
       if (DecodeErrorKind e = in.read_string(name); e != DecodeErrorKind::kNone) return fail(e);
+      // A new name may still be a static one spelled out; looked up once, and remembered
+      // with the entry when it is indexed.
+      if (indexing || static_names)
+        static_name = detail::find_static_name(name, detail::hash_string(name)).first;
     } else if (name_index <= static_size) {
       name = detail::kStaticTable[name_index].name;
+      static_name = detail::kStaticNameFirst[name_index];
     } else if (name_index - static_size <= s.table.entries()) {
       // Copied: inserting this very field may evict the entry the name comes from.
-      name = copy_to_arena(strings, s.table.at(name_index - static_size).name);
+      const detail::TableEntry entry = s.table.at(name_index - static_size);
+      name = copy_to_arena(strings, entry.name);
+      static_name = entry.tag;
     } else {
       return fail(DecodeErrorKind::kInvalidIndex);
     }
@@ -238,20 +270,22 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
     if (DecodeErrorKind e = in.read_string(value); e != DecodeErrorKind::kNone) return fail(e);
     list_size += detail::entry_size(name.size(), value.size());
     if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-    if (indexing) insert_field<kStable>(s.table, strings, name, value, out);
-    out.push_back({name, value, never_indexed});
+    if (indexing) insert_field<kStable>(s.table, strings, name, value, static_name, out);
+    emit(name, value, never_indexed, static_name);
   }
+  if constexpr (kStable) flush();
   return {};
 }
 
 DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
   out.clear();
   impl_->arena.reset();
-  return impl_->decode_block<false>(block, out, impl_->arena);
+  return impl_->decode_block<false>(block, out, impl_->arena, nullptr);
 }
 
-DecodeError Decoder::decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena) {
-  return impl_->decode_block<true>(block, out, arena);
+DecodeError Decoder::decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena,
+                                   std::vector<uint8_t>* static_names) {
+  return impl_->decode_block<true>(block, out, arena, static_names);
 }
 
 }  // namespace h2::hpack

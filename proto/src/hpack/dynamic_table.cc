@@ -16,7 +16,7 @@ void DynamicTable::evict_oldest() noexcept {
   ++oldest_seq_;
 }
 
-bool DynamicTable::insert(std::string_view name, std::string_view value) {
+bool DynamicTable::insert(std::string_view name, std::string_view value, uint8_t tag) {
   const size_t needed = entry_size(name.size(), value.size());
   if (needed > capacity_) {
     // §4.4: not an error; the table ends up empty.
@@ -32,7 +32,7 @@ bool DynamicTable::insert(std::string_view name, std::string_view value) {
   if (!name.empty()) std::memcpy(dst, name.data(), name.size());
   if (!value.empty()) std::memcpy(dst + name.size(), value.data(), value.size());
   records_[next_seq_ & record_mask_] = {write_pos_, static_cast<uint32_t>(name.size()),
-                                        static_cast<uint32_t>(value.size())};
+                                        static_cast<uint32_t>(value.size()), tag};
   write_pos_ += n;
   ++next_seq_;
   size_ += needed;

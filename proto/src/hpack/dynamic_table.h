@@ -25,6 +25,7 @@ inline constexpr size_t entry_size(size_t name_size, size_t value_size) noexcept
 struct TableEntry {
   std::string_view name;
   std::string_view value;
+  uint8_t tag = 0;  // what the owner stored with the entry (the decoder: its static name index)
 };
 
 class DynamicTable {
@@ -43,7 +44,7 @@ class DynamicTable {
   // §4.4: evicts until (name, value) fits, then adds it as the newest entry. An entry larger
   // than the capacity empties the table and is not added (returns false). `name` and `value`
   // must not point into this table.
-  bool insert(std::string_view name, std::string_view value);
+  bool insert(std::string_view name, std::string_view value, uint8_t tag = 0);
 
   // Entry by HPACK dynamic index: 1 is the newest (static index 62). Precondition:
   // 1 <= index <= entries().
@@ -67,7 +68,7 @@ class DynamicTable {
   TableEntry by_seq(uint64_t seq) const noexcept {
     const Record& r = records_[seq & record_mask_];
     const char* p = bytes_.get() + (r.pos - bytes_base_);
-    return {{p, r.name_size}, {p + r.name_size, r.value_size}};
+    return {{p, r.name_size}, {p + r.name_size, r.value_size}, r.tag};
   }
   // HPACK index (62 = newest) of a live sequence number.
   size_t index_of_seq(uint64_t seq) const noexcept { return static_cast<size_t>(next_seq_ - seq); }
@@ -77,6 +78,7 @@ class DynamicTable {
     uint64_t pos;  // absolute byte position of the name (see bytes_base_)
     uint32_t name_size;
     uint32_t value_size;
+    uint8_t tag;
   };
 
   void evict_oldest() noexcept;

@@ -209,7 +209,7 @@ void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameR
         return finish();
       }
     }
-    name_hash = detail::hash_string(name);
+    name_hash = range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
     field_hash = detail::hash_string(value, name_hash);
     if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
       p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));

@@ -99,6 +99,23 @@ inline constexpr std::array<uint8_t, kStaticTableSize + 1> kStaticNameRun = [] {
   return runs;
 }();
 
+// For each static index, the index of the first entry with the same name.
+inline constexpr std::array<uint8_t, kStaticTableSize + 1> kStaticNameFirst = [] {
+  std::array<uint8_t, kStaticTableSize + 1> first{};
+  for (size_t i = 1; i <= kStaticTableSize; ++i)
+    first[i] = static_cast<uint8_t>(kStaticTable[i - 1].name == kStaticTable[i].name ? first[i - 1]
+                                                                                     : i);
+  return first;
+}();
+
+// hash_string of each static entry's name, so callers that know a name's static index need
+// not hash it.
+inline constexpr std::array<uint32_t, kStaticTableSize + 1> kStaticNameHash = [] {
+  std::array<uint32_t, kStaticTableSize + 1> hashes{};
+  for (size_t i = 1; i <= kStaticTableSize; ++i) hashes[i] = hash_string(kStaticTable[i].name);
+  return hashes;
+}();
+
 // The range of names starting at static index `first` ({0, 0} for 0 or above 61).
 constexpr StaticNameRange static_name_range(size_t first) noexcept {
   if (first == 0 || first > kStaticTableSize) return {};
