@@ -63,8 +63,21 @@ constexpr char to_lower(char c) noexcept {
 }
 
 bool has_upper(std::string_view s) noexcept {
-  for (const char c : s)
-    if (is_upper(c)) return true;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // Bytes in 'A'..'Z' (0x41..0x5a) among ASCII ones: b + (0x80 - 0x41) sets the top bit for
+    // b >= 0x41, b + (0x80 - 0x5b) for b >= 0x5b; a byte with the first and not the second is
+    // uppercase. Non-ASCII bytes (top bit set) are masked out.
+    const uint64_t ascii = ~w & 0x8080808080808080ull;
+    const uint64_t low7 = w & 0x7f7f7f7f7f7f7f7full;
+    const uint64_t ge_a = (low7 + 0x3f3f3f3f3f3f3f3full) & 0x8080808080808080ull;
+    const uint64_t gt_z = (low7 + 0x2525252525252525ull) & 0x8080808080808080ull;
+    if (ge_a & ~gt_z & ascii) return true;
+  }
+  for (; i < s.size(); ++i)
+    if (is_upper(s[i])) return true;
   return false;
 }
 
@@ -121,9 +134,13 @@ bool has_nul_cr_lf(std::string_view value) noexcept {
   for (; i + 8 <= value.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, value.data() + i, 8);
-    if (has_zero_byte(w) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull) ||
-        has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull)) [[unlikely]]
-      return true;
+    // One test first: does any byte lie below 0x0e (NUL, LF and CR all do)? Only then the
+    // exact tests, which a HTAB-free value never reaches.
+    if (((w - 0x0e0e0e0e0e0e0e0eull) & ~w & 0x8080808080808080ull) != 0) [[unlikely]] {
+      if (has_zero_byte(w) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull) ||
+          has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull))
+        return true;
+    }
   }
   for (; i < value.size(); ++i) {
     const char c = value[i];

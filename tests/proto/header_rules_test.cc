@@ -892,3 +892,65 @@ TEST(HeaderRulesInbound, ForbiddenValueBytesAreFoundAtEveryPosition) {
 
 }  // namespace
 }  // namespace h2
+
+namespace h2 {
+namespace {
+
+// The word-at-a-time scans: an uppercase byte or a NUL/CR/LF is found wherever it sits in a
+// long name or value, and look-alike bytes (HTAB, other controls, non-ASCII) are not mistaken
+// for them.
+TEST(HeaderRulesWordScans, UppercaseFoundAtEveryPositionOfLongNames) {
+  Arena arena;
+  std::vector<Header> out;
+  for (size_t length : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u}) {
+    const std::string lower(length, 'x');
+    for (size_t i = 0; i < length; ++i) {
+      for (char upper : {'A', 'M', 'Z'}) {
+        std::string name = lower;
+        name[i] = upper;
+        std::vector<Header> in = {{name, "v", false}};
+        normalize_outbound_headers(in, false, arena, out);
+        std::string expected = lower;
+        expected[i] = static_cast<char>(upper + 32);
+        ASSERT_EQ(out.at(0).name, expected) << name;
+      }
+    }
+    // No uppercase byte: the name is handed on as it is, not copied. Bytes next to 'A'..'Z'
+    // and non-ASCII bytes whose low seven bits are uppercase letters do not count.
+    for (char other : {'@', '[', 'a', 'z', '\xc1', '\xda', '\xff'}) {
+      std::string name = lower;
+      name[length / 2] = other;
+      std::vector<Header> in = {{name, "v", false}};
+      normalize_outbound_headers(in, false, arena, out);
+      ASSERT_EQ(out.at(0).name.data(), in[0].name.data()) << length << " " << int{other};
+    }
+  }
+}
+
+TEST(HeaderRulesWordScans, NulCrLfFoundAtEveryPositionOfLongValues) {
+  const HeaderValidationFlags flags;  // a request
+  for (size_t length : {1u, 7u, 8u, 9u, 16u, 23u, 40u}) {
+    for (size_t i = 1; i + 1 < length; ++i) {
+      for (char bad : {'\0', '\r', '\n'}) {
+        std::string value(length, 'v');
+        value[i] = bad;
+        std::vector<Header> block = {{":method", "GET", false}, {":scheme", "https", false},
+                                     {":path", "/", false},     {":authority", "a", false},
+                                     {"x-v", value, false}};
+        EXPECT_THROW(validate_inbound_headers(block, flags), ProtocolError) << length << " " << i;
+      }
+      // HTAB and the other controls below CR are allowed inside a value.
+      for (char ok : {'\t', '\x01', '\x0b', '\x0c', '\x0e', '\x7f'}) {
+        std::string value(length, 'v');
+        value[i] = ok;
+        std::vector<Header> block = {{":method", "GET", false}, {":scheme", "https", false},
+                                     {":path", "/", false},     {":authority", "a", false},
+                                     {"x-v", value, false}};
+        EXPECT_NO_THROW(validate_inbound_headers(block, flags)) << length << " " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace h2
