@@ -205,13 +205,8 @@ struct H2Connection::Impl {
   size_t open_outbound = 0;
   size_t open_inbound = 0;
 
-  // receive_data output: events, and the headers they refer to. Blocks are decoded straight
-  // into header_store (strings in `arena`), with each field's name token beside it in
-  // token_store; events get their spans once the call is done and the store stops moving.
+  // receive_data output: events, and the headers they refer to (in the scratch below).
   std::vector<Event> events;
-  Arena arena;
-  std::vector<Header> header_store;
-  std::vector<Token> token_store;
   // A decoded block: fields [offset, offset + count) of header_store.
   struct Block {
     size_t offset;
@@ -221,7 +216,29 @@ struct H2Connection::Impl {
     size_t event;
     Block block;
   };
-  std::vector<PendingHeaders> pending_headers;
+  // Everything header blocks need, both ways. Made with the first header block sent or
+  // received, so an idle connection (only the SETTINGS handshake done) does not carry it.
+  struct HeaderScratch {
+    // Receive: blocks are decoded straight into header_store (strings in `arena`), with each
+    // field's name token beside it in token_store; events get their spans once the call is
+    // done and the store stops moving.
+    Arena arena;
+    std::vector<Header> header_store;
+    std::vector<Token> token_store;
+    std::vector<PendingHeaders> pending_headers;
+    ByteBuffer block_buffer;  // a block assembled from HEADERS/PUSH_PROMISE + CONTINUATION
+    // Send.
+    Arena out_arena;
+    std::vector<Header> out_headers;
+    std::vector<Token> out_tokens;
+    ByteBuffer out_block;
+  };
+  std::unique_ptr<HeaderScratch> scratch;
+  HeaderScratch& hs() {
+    if (!scratch) [[unlikely]]
+      scratch = std::make_unique<HeaderScratch>();
+    return *scratch;
+  }
 
   // Header block being assembled from HEADERS/PUSH_PROMISE + CONTINUATION (§2.4).
   bool in_block = false;
@@ -231,7 +248,6 @@ struct H2Connection::Impl {
   bool block_end_stream = false;
   std::optional<frame::PrioritySpec> block_priority;
   uint32_t block_frames = 0;
-  ByteBuffer block_buffer;
 
   // A DATA frame handed out in pieces whose first piece was refused: drop the rest.
   bool dropping_data = false;
@@ -305,11 +321,6 @@ struct H2Connection::Impl {
     if (limit != 0 && c.outbound_buffer_size() > limit) flood("Outbound buffer not drained");
   }
 
-  // Send path scratch.
-  Arena out_arena;
-  std::vector<Header> out_headers;
-  std::vector<Token> out_tokens;
-  ByteBuffer out_block;
 
   // ---- stream bookkeeping ----
 
@@ -458,13 +469,15 @@ struct H2Connection::Impl {
 
   // Records that event `index` owns the fields of `block`; the spans are set once all frames
   // of the call are processed, when header_store no longer moves.
-  void attach_headers(size_t index, Block block) { pending_headers.push_back({index, block}); }
+  void attach_headers(size_t index, Block block) { hs().pending_headers.push_back({index, block}); }
 
-  HeaderList fields(Block b) const { return {header_store.data() + b.offset, b.count}; }
-  const Token* tokens(Block b) const { return token_store.data() + b.offset; }
+  // Only called for blocks decoded in this call: the scratch exists.
+  HeaderList fields(Block b) const { return {scratch->header_store.data() + b.offset, b.count}; }
+  const Token* tokens(Block b) const { return scratch->token_store.data() + b.offset; }
 
   void resolve_header_spans() {
-    for (const PendingHeaders& p : pending_headers) {
+    if (!scratch) return;
+    for (const PendingHeaders& p : scratch->pending_headers) {
       const HeaderList span = fields(p.block);
       std::visit(
           [&](auto& e) {
@@ -472,16 +485,19 @@ struct H2Connection::Impl {
           },
           events[p.event]);
     }
-    pending_headers.clear();
+    scratch->pending_headers.clear();
   }
 
   // HPACK-decodes a complete block onto the end of header_store (strings owned by this call's
   // arena) and classifies its names.
   Block decode_block(Bytes fragment) {
+    HeaderScratch& h = hs();
+    std::vector<Header>& header_store = h.header_store;
+    std::vector<Token>& token_store = h.token_store;
     const size_t offset = header_store.size();
     token_store.resize(offset);  // a failed block may have left fields behind
     if (hpack::DecodeError err =
-            decoder.decode_stable(fragment, header_store, arena, &token_store)) {
+            decoder.decode_stable(fragment, header_store, h.arena, &token_store)) {
       if (err.kind == hpack::DecodeErrorKind::kHeaderListTooLarge)
         throw DenialOfServiceError("Oversized header block: " +
                                    std::string(hpack::describe(err.kind)));
@@ -514,8 +530,10 @@ struct H2Connection::Impl {
   // Inbound normalization (in place) and validation (§2.10), then the header_encoding check.
   Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
     if (c.config_.normalize_inbound_headers) {
-      block.count = rules::normalize_inbound_in_place(
-          header_store.data() + block.offset, token_store.data() + block.offset, block.count, arena);
+      HeaderScratch& h = hs();
+      block.count =
+          rules::normalize_inbound_in_place(h.header_store.data() + block.offset,
+                                            h.token_store.data() + block.offset, block.count, h.arena);
     }
     if (c.config_.validate_inbound_headers)
       rules::validate(fields(block), tokens(block), flags, /*inbound=*/true);
@@ -568,19 +586,20 @@ struct H2Connection::Impl {
   // Normalizes, validates and HPACK-encodes `headers` into out_block. Nothing before the
   // encode can fail after it, so a rejected call leaves the HPACK context untouched.
   void encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
-    out_arena.reset();
+    HeaderScratch& s = hs();
+    s.out_arena.reset();
     if (c.config_.normalize_outbound_headers) {
-      rules::normalize_outbound(headers, c.config_.split_outbound_cookies, out_arena, out_headers,
-                                out_tokens);
-      headers = out_headers;
+      rules::normalize_outbound(headers, c.config_.split_outbound_cookies, s.out_arena,
+                                s.out_headers, s.out_tokens);
+      headers = s.out_headers;
     } else {
-      out_tokens.clear();
-      for (const Header& h : headers) out_tokens.push_back(field_name::classify(h.name));
+      s.out_tokens.clear();
+      for (const Header& h : headers) s.out_tokens.push_back(field_name::classify(h.name));
     }
     if (c.config_.validate_outbound_headers)
-      rules::validate(headers, out_tokens.data(), flags, /*inbound=*/false);
-    out_block.clear();
-    encoder.encode(headers, out_tokens, out_block);
+      rules::validate(headers, s.out_tokens.data(), flags, /*inbound=*/false);
+    s.out_block.clear();
+    encoder.encode(headers, s.out_tokens, s.out_block);
   }
 
   void require_connection_input(ConnectionInput input) const {
@@ -630,8 +649,8 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
             block_end_stream = fr.end_stream();
             block_priority = fr.priority;
             block_frames = 1;
-            block_buffer.clear();
-            block_buffer.append(fr.fragment);
+            hs().block_buffer.clear();
+            hs().block_buffer.append(fr.fragment);
           }
         } else if constexpr (std::is_same_v<T, frame::PushPromiseFrame>) {
           if (fr.end_headers()) {
@@ -642,8 +661,8 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
             block_stream = fr.stream_id;
             block_promised = fr.promised_stream_id;
             block_frames = 1;
-            block_buffer.clear();
-            block_buffer.append(fr.fragment);
+            hs().block_buffer.clear();
+            hs().block_buffer.append(fr.fragment);
           }
         } else if constexpr (std::is_same_v<T, frame::ContinuationFrame>) {
           if (!in_block) {
@@ -656,12 +675,13 @@ void H2Connection::Impl::on_frame(const frame::Frame& f) {
               c.config_.limits.max_continuation_frames != 0)
             throw ProtocolError("Too many CONTINUATION frames in one header block");
           if (c.config_.limits.max_header_block_bytes != 0 &&
-              block_buffer.size() + fr.fragment.size() > c.config_.limits.max_header_block_bytes)
+              hs().block_buffer.size() + fr.fragment.size() >
+                  c.config_.limits.max_header_block_bytes)
             throw DenialOfServiceError("Header block larger than the configured limit");
-          block_buffer.append(fr.fragment);
+          hs().block_buffer.append(fr.fragment);
           if (fr.end_headers()) {
             in_block = false;
-            on_header_block(block_buffer.view());
+            on_header_block(hs().block_buffer.view());
           }
         } else if constexpr (std::is_same_v<T, frame::PriorityFrame>) {
           c.state_machine_.process_input(ConnectionInput::kRecvPriority);
@@ -1026,7 +1046,7 @@ void H2Connection::Impl::on_altsvc(const frame::AltsvcFrame& f) {
   if (!s || !f.origin.empty()) return;  // an origin on a stream must be ignored (§4)
   if (transition(*s, StreamInput::kRecvAlternativeService) ==
       StreamOutcome::kAlternativeServiceAvailable)
-    add_event(AlternativeServiceAvailable{arena.copy(s->authority), f.field_value});
+    add_event(AlternativeServiceAvailable{hs().arena.copy(s->authority), f.field_value});
 }
 
 // h2's trace log: one line per frame received (only when a trace sink is set).
@@ -1077,10 +1097,12 @@ namespace {
 const std::vector<Event>& H2Connection::receive_data(Bytes data) {
   Impl& m = *impl_;
   m.events.clear();
-  m.header_store.clear();
-  m.token_store.clear();
-  m.pending_headers.clear();
-  m.arena.reset();
+  if (m.scratch) {
+    m.scratch->header_store.clear();
+    m.scratch->token_store.clear();
+    m.scratch->pending_headers.clear();
+    m.scratch->arena.reset();
+  }
   m.reader.set_max_frame_size(max_inbound_frame_size_);
   try {
     for (;;) {
@@ -1107,7 +1129,7 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
                            std::string(error_code_name(e.error_code())) + "): " + e.what());
     m.terminate_connection(e.error_code());
     m.events.clear();
-    m.pending_headers.clear();
+    if (m.scratch) m.scratch->pending_headers.clear();
     throw;
   }
   m.resolve_header_spans();
@@ -1131,8 +1153,13 @@ H2Connection::~H2Connection() = default;
 void H2Connection::initiate_connection() {
   state_machine_.process_input(ConnectionInput::kSendSettings);
   ByteBuffer& out = impl_->out();
-  if (config_.client_side) out.append(frame::kClientPreface);
   const std::vector<frame::Setting> settings = local_settings_.current();
+  // Usually the first output: sized to fit (and the SETTINGS ACK that follows), not to the
+  // buffer's default first size, so an idle connection keeps a small buffer. Steady traffic
+  // grows it as needed.
+  out.reserve(out.size() + frame::kClientPreface.size() + frame::kFrameHeaderSize * 2 +
+              6 * settings.size());
+  if (config_.client_side) out.append(frame::kClientPreface);
   frame::write_settings(out, settings);
   impl_->settings_in_flight.emplace_back();  // carries current values only
 }
@@ -1235,7 +1262,7 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
       if (auto authority = find_header(headers, ":authority")) s.authority = *authority;
     if (auto method = extract_method_header(headers)) s.sent_head_request = *method == "HEAD";
   }
-  frame::write_headers(m.out(), stream_id, m.out_block.view(), end_stream, spec, std::nullopt,
+  frame::write_headers(m.out(), stream_id, m.scratch->out_block.view(), end_stream, spec, std::nullopt,
                        max_outbound_frame_size_);
   m.forget_closed_streams();
 }
@@ -1305,7 +1332,7 @@ void H2Connection::push_stream(uint32_t stream_id, uint32_t promised_stream_id,
   m.commit(parent, advanced);
   Stream& pushed = m.begin_new_stream(promised_stream_id, /*odd_allowed=*/false);
   m.transition(pushed, StreamInput::kSendPushPromise);
-  frame::write_push_promise(m.out(), stream_id, promised_stream_id, m.out_block.view(),
+  frame::write_push_promise(m.out(), stream_id, promised_stream_id, m.scratch->out_block.view(),
                             std::nullopt, max_outbound_frame_size_);
 }
 

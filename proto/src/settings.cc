@@ -46,22 +46,24 @@ uint32_t checked(uint16_t code, int64_t value) {
 }  // namespace
 
 Settings::Settings(bool client, std::initializer_list<std::pair<uint16_t, int64_t>> initial) {
-  entries_.reserve(5 + initial.size());
+  // Room for the defaults, the values given, and the two a peer usually adds
+  // (MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_SIZE) without growing.
+  entries_.reserve(std::max<size_t>(7, 5 + initial.size()));
   const std::pair<uint16_t, uint32_t> defaults[] = {
       {id::kHeaderTableSize, 4096},    {id::kEnablePush, client ? 1 : 0},
       {id::kInitialWindowSize, 65535}, {id::kMaxFrameSize, frame::kDefaultMaxFrameSize},
       {id::kEnableConnectProtocol, 0},
   };
-  for (const auto& [code, value] : defaults) entries_.push_back(Entry{code, {value}, true});
+  for (const auto& [code, value] : defaults) entries_.push_back(Entry{code, true, value, 0});
   // Like h2's `self._settings[key] = deque([value])`: a known key keeps its place, a new one
   // goes last, and a repeated key keeps the last value.
   for (const auto& [code, value] : initial) {
     const uint32_t v = checked(code, value);
     if (Entry* e = find(code)) {
-      e->values.assign(1, v);
+      e->current = v;
       e->has_current = true;
     } else {
-      entries_.push_back(Entry{code, {v}, true});
+      entries_.push_back(Entry{code, true, v, 0});
     }
   }
 }
@@ -80,7 +82,7 @@ Settings::Entry* Settings::find(uint16_t code) noexcept {
 std::optional<uint32_t> Settings::get(uint16_t code) const noexcept {
   const Entry* e = find(code);
   if (e == nullptr || !e->has_current) return std::nullopt;
-  return e->values.front();
+  return e->current;
 }
 
 uint32_t Settings::at(uint16_t code) const {
@@ -102,6 +104,7 @@ void Settings::erase(uint16_t code) noexcept {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->code == code) {
       entries_.erase(it);
+      std::erase_if(pending_, [code](const Pending& p) { return p.code == code; });
       return;
     }
   }
@@ -109,25 +112,40 @@ void Settings::erase(uint16_t code) noexcept {
 
 void Settings::set(uint16_t code, int64_t value) {
   const uint32_t v = checked(code, value);  // throws before anything is queued
+  pending_.push_back({code, v});
   if (Entry* e = find(code)) {
-    e->values.push_back(v);
+    ++e->pending;
   } else {
-    entries_.push_back(Entry{code, {v}, false});
+    entries_.push_back(Entry{code, false, 0, 1});
+  }
+}
+
+uint32_t Settings::take_pending(Entry& e) noexcept {
+  auto it = std::find_if(pending_.begin(), pending_.end(),
+                         [&](const Pending& p) { return p.code == e.code; });
+  const uint32_t value = it->value;
+  pending_.erase(it);
+  --e.pending;
+  return value;
+}
+
+// One level of `e`: a setting created by set() gets its first pending value as current, one
+// with a current value moves to its next pending value.
+void Settings::acknowledge_entry(Entry& e, ChangedSettings& changed) {
+  if (!e.has_current) {
+    e.current = take_pending(e);
+    e.has_current = true;
+    changed.push_back({e.code, std::nullopt, e.current});
+  } else if (e.pending > 0) {
+    const uint32_t old_value = e.current;
+    e.current = take_pending(e);
+    changed.push_back({e.code, old_value, e.current});
   }
 }
 
 ChangedSettings Settings::acknowledge() {
   ChangedSettings changed;
-  for (Entry& e : entries_) {
-    if (!e.has_current) {  // created by set(): its first pending value becomes current
-      changed.push_back({e.code, std::nullopt, e.values.front()});
-      e.has_current = true;
-    } else if (e.values.size() > 1) {
-      const uint32_t old_value = e.values.front();
-      e.values.erase(e.values.begin());
-      changed.push_back({e.code, old_value, e.values.front()});
-    }
-  }
+  for (Entry& e : entries_) acknowledge_entry(e, changed);
   return changed;
 }
 
@@ -135,30 +153,20 @@ ChangedSettings Settings::acknowledge(std::span<const uint16_t> codes) {
   ChangedSettings changed;
   for (Entry& e : entries_) {
     if (std::find(codes.begin(), codes.end(), e.code) == codes.end()) continue;
-    if (!e.has_current) {
-      changed.push_back({e.code, std::nullopt, e.values.front()});
-      e.has_current = true;
-    } else if (e.values.size() > 1) {
-      const uint32_t old_value = e.values.front();
-      e.values.erase(e.values.begin());
-      changed.push_back({e.code, old_value, e.values.front()});
-    }
+    acknowledge_entry(e, changed);
   }
   return changed;
 }
 
 bool Settings::has_pending() const noexcept {
-  for (const Entry& e : entries_) {
-    if (!e.has_current || e.values.size() > 1) return true;
-  }
-  return false;
+  return !pending_.empty();
 }
 
 std::vector<frame::Setting> Settings::current() const {
   std::vector<frame::Setting> out;
   out.reserve(entries_.size());
   for (const Entry& e : entries_) {
-    if (e.has_current) out.push_back({e.code, e.values.front()});
+    if (e.has_current) out.push_back({e.code, e.current});
   }
   return out;
 }

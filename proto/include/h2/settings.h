@@ -81,14 +81,27 @@ class Settings {
   bool enable_connect_protocol() const noexcept;
 
  private:
+  // One entry per setting, in first-set order; its values not yet acknowledged wait in
+  // pending_ (one queue for all settings, in set order). A setting created by set() has no
+  // current value until its first pending value is acknowledged. No allocation per setting:
+  // an idle connection's two Settings hold one small array each.
   struct Entry {
     uint16_t code;
-    std::vector<uint32_t> values;  // [0] current (if has_current), then pending
     bool has_current;
+    uint32_t current;
+    uint32_t pending;  // values of this setting in pending_
+  };
+  struct Pending {
+    uint16_t code;
+    uint32_t value;
   };
   const Entry* find(uint16_t code) const noexcept;
   Entry* find(uint16_t code) noexcept;
+  // Removes and returns the oldest pending value of `code` (there must be one).
+  uint32_t take_pending(Entry& e) noexcept;
+  void acknowledge_entry(Entry& e, ChangedSettings& changed);
   std::vector<Entry> entries_;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace h2
