@@ -73,12 +73,12 @@ def event_record(e):
 
 
 class Pair:
-    def __init__(self, header_encoding):
+    def __init__(self, header_encoding, options):
         self.conns = {
             "c": h2.connection.H2Connection(h2.config.H2Configuration(
-                client_side=True, header_encoding=header_encoding)),
+                client_side=True, header_encoding=header_encoding, **options)),
             "s": h2.connection.H2Connection(h2.config.H2Configuration(
-                client_side=False, header_encoding=header_encoding)),
+                client_side=False, header_encoding=header_encoding, **options)),
         }
         self.wire = {"c": b"", "s": b""}  # bytes each side queued, not yet delivered
         self.trace = []
@@ -143,7 +143,7 @@ class Pair:
 
 
 def run_scenario(scenario):
-    pair = Pair(scenario["header_encoding"])
+    pair = Pair(scenario["header_encoding"], scenario.get("options", {}))
     for index, action in enumerate(scenario["actions"]):
         pair.trace.append(["action", index])
         try:
