@@ -24,7 +24,7 @@ import pytest
 import attack_peers
 from h2_client import H2Client, get_once
 from raw_peer import (PREFACE, ContinuationFrame, DataFrame, HeadersFrame, RawPeer,
-                      SettingsFrame, error_name)
+                      RstStreamFrame, SettingsFrame, error_name)
 from server_process import SANITIZED, ServerProcess, raise_nofile
 
 KIB = 1 << 10
@@ -34,6 +34,7 @@ PROTOCOL_ERROR = 0x1
 REFUSED_STREAM = 0x7
 ENHANCE_YOUR_CALM = 0xB
 NO_ERROR = 0x0
+CANCEL = 0x8
 MAX_WINDOW = (1 << 31) - 1
 INITIAL_WINDOW_SIZE = SettingsFrame.INITIAL_WINDOW_SIZE
 
@@ -59,8 +60,9 @@ def start_server(actors, tmp_path):
     """start_server(*extra_args) -> ServerProcess; every server is killed by PID at the end."""
     started = []
 
-    def start(*extra):
-        srv = ServerProcess(actors, str(tmp_path / f"h2server-{len(started)}.log"), extra)
+    def start(*extra, log_level="warn"):
+        srv = ServerProcess(actors, str(tmp_path / f"h2server-{len(started)}.log"), extra,
+                            log_level=log_level)
         started.append(srv)
         return srv
 
@@ -82,7 +84,7 @@ def assert_serves(srv, path="/bytes/1000", size=1000):
 
 def assert_exits_cleanly(srv):
     assert srv.alive(), "h2server died: " + srv.log_text()
-    code, took = srv.terminate()
+    code, _ = srv.terminate()
     assert code == 0, f"exit status {code}; log: {srv.log_text()}"
     assert srv.stopped_line.startswith("stopped:"), srv.stopped_line
 
@@ -417,7 +419,7 @@ def test_client_cancels_a_long_response_and_goes_on(server):
     peer.window_update(0, MAX_WINDOW - 65535)
     peer.request(1, "/bytes/100000000")
     assert peer.read_until(lambda: len(peer.data.get(1, b"")) > 1 * MIB, timeout=10)
-    peer.send(attack_peers.RstStreamFrame(1, error_code=0x8))
+    peer.send(RstStreamFrame(1, error_code=CANCEL))
     peer.request(3, "/bytes/1000")
     assert peer.read_until(lambda: 3 in peer.ended, timeout=10)
     assert peer.status(3) == 200 and len(peer.data[3]) == 1000
@@ -531,6 +533,26 @@ def test_attack_hpack_bomb(server):
     meanwhile = Meanwhile(server, bystander)
     attack_peers.hpack_bomb(peer, references=16000, midway=meanwhile)  # ~64 MB decoded from ~20 KB
     attack_outcome(server, before, bystander, peer, "HPACK bomb", ENHANCE_YOUR_CALM, meanwhile)
+
+
+def test_each_attack_costs_a_log_line_not_one_per_frame(start_server):
+    """Issue 5, bad input: a misbehaving peer gets a clear GOAWAY and a log line, not one line
+    per frame, even with the server at its most verbose."""
+    srv = start_server(log_level="trace")
+    floods = [lambda p: attack_peers.ping_flood(p, 200000),
+              lambda p: attack_peers.empty_data_flood(p, 100000),
+              lambda p: attack_peers.rapid_reset(p, 5000),
+              lambda p: attack_peers.continuation_flood(p, frames=5000, fragment_size=16)]
+    for flood in floods:
+        peer = RawPeer(srv.port, rcvbuf=4096).handshake()
+        flood(peer)
+        assert peer.read_goaway(timeout=10) in (ENHANCE_YOUR_CALM, PROTOCOL_ERROR)
+        peer.close()
+    assert_exits_cleanly(srv)
+    lines = [line for line in srv.log_text().splitlines() if " conn " in line]
+    print("\n".join(lines))
+    # One line per attack here; the engine allows 4 per connection before going quiet.
+    assert len(floods) <= len(lines) <= 4 * len(floods), lines
 
 
 def test_attack_zero_window_hold(server):
