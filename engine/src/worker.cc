@@ -88,6 +88,9 @@ Worker::Worker(unsigned index, const EngineConfig& config,
   h2_server_config_.client_side = false;
   // A peer's graceful GOAWAY must let the streams it covers finish (RFC 9113 §6.8).
   h2_server_config_.complete_streams_after_goaway = true;
+  // A stream beyond our MAX_CONCURRENT_STREAMS is refused alone (RFC 9113 §5.1.2), not the
+  // whole connection: a client that fired requests before seeing our SETTINGS may retry.
+  h2_server_config_.refuse_excess_streams = true;
   h2_client_config_ = h2_server_config_;
   h2_client_config_.client_side = true;
 }

@@ -740,11 +740,25 @@ void H2Connection::Impl::on_header_block(Bytes fragment) {
 void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
                                     const std::optional<frame::PrioritySpec>& prio,
                                     Bytes fragment) {
+  bool refuse = false;
   if (!streams.find(id)) {
     const uint64_t max_open = c.local_settings_.max_concurrent_streams();
-    if (open_inbound + 1 > max_open)
-      throw TooManyStreamsError("Max outbound streams is " + std::to_string(max_open) + ", " +
-                                std::to_string(open_inbound) + " open");
+    if (open_inbound + 1 > max_open) {
+      if (!c.config_.refuse_excess_streams || is_outbound(id))
+        throw TooManyStreamsError("Max outbound streams is " + std::to_string(max_open) + ", " +
+                                  std::to_string(open_inbound) + " open");
+      refuse = true;
+    }
+  }
+  if (refuse) {
+    // RFC 9113 §5.1.2: a stream error. Decoded first so HPACK stays in step; remembered as
+    // reset by us, so its late frames are answered with RST_STREAM, not a connection error.
+    check_new_stream_id(id, /*odd_allowed=*/!c.config_.client_side);
+    decode_block(fragment);
+    c.highest_inbound_ = id;
+    closed.insert(id, StreamClosedBy::kSendRstStream);
+    frame::write_rst_stream(out(), id, ErrorCode::kRefusedStream);
+    return;
   }
   if (fragment.empty() && !end_stream) count_empty_frame();
   // Decoded first, always: the peer's encoder has advanced whatever happens to the stream.

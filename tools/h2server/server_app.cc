@@ -279,6 +279,11 @@ void ServerApp::on_data(h2engine::Context& cx, h2engine::StreamRef s, h2::Bytes 
   }
 }
 
+void ServerApp::on_trailers(h2engine::Context& cx, h2engine::StreamRef s, h2::HeaderList) {
+  // Trailers end the request body: the same as DATA with END_STREAM and no bytes.
+  on_data(cx, s, {}, true);
+}
+
 void ServerApp::on_sent(h2engine::Context& cx, h2engine::StreamRef s, size_t bytes) {
   auto it = streams_.find(key(s));
   if (it == streams_.end()) return;

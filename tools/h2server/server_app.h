@@ -32,6 +32,7 @@ class ServerApp final : public h2engine::Handler {
                   bool end_stream) override;
   void on_data(h2engine::Context& cx, h2engine::StreamRef s, h2::Bytes data,
                bool end_stream) override;
+  void on_trailers(h2engine::Context& cx, h2engine::StreamRef s, h2::HeaderList trailers) override;
   void on_reset(h2engine::Context& cx, h2engine::StreamRef s, h2::ErrorCode code) override;
   void on_sent(h2engine::Context& cx, h2engine::StreamRef s, size_t bytes) override;
   void on_timer(h2engine::Context& cx, uint64_t token) override;

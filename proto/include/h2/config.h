@@ -68,6 +68,12 @@ struct H2Configuration {
   // last-stream-id go on to completion, only new streams are refused (ProtocolError); a
   // GOAWAY with an error code still closes at once. The engine turns this on.
   bool complete_streams_after_goaway = false;
+  // A HEADERS frame that opens a stream beyond our MAX_CONCURRENT_STREAMS. false (h2):
+  // TooManyStreamsError, a connection error (GOAWAY PROTOCOL_ERROR). true (RFC 9113 §5.1.2,
+  // which requires a stream error): the block is decoded (HPACK stays in step), the stream is
+  // refused with RST_STREAM(REFUSED_STREAM), no event, the connection goes on; the client may
+  // retry it. The engine turns this on.
+  bool refuse_excess_streams = false;
   Logger logger;
   Limits limits;
 };
