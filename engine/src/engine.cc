@@ -154,6 +154,21 @@ void Engine::wait() {
   stop();
 }
 
+void Engine::wait(std::chrono::milliseconds interval, const std::function<void()>& every) {
+  Impl& m = *impl_;
+  auto next = std::chrono::steady_clock::now() + interval;
+  while (!m.stop_flag.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::chrono::steady_clock::now() >= next) {
+      every();
+      next += interval;
+    }
+  }
+  stop();
+}
+
+bool Engine::stop_requested() const noexcept { return impl_->stop_flag.load(); }
+
 uint16_t Engine::port() const noexcept { return impl_->port; }
 unsigned Engine::worker_count() const noexcept { return impl_->config.workers; }
 

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   unsigned max_streams = 128;
   unsigned idle_ms = 60000;
   bool no_pin = false;
+  unsigned stats_seconds = 0;
   app.add_option("--port,-p", port, "TCP port (0: any free port)");
   app.add_option("--address", address, "address to listen on (numeric IPv4/IPv6)");
   app.add_option("--workers,-w", workers, "worker threads (0: one per CPU)");
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   app.add_option("--idle-timeout-ms", idle_ms, "close connections idle this long");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
   app.add_flag("--no-pin", no_pin, "do not pin workers to CPUs");
+  app.add_option("--stats-interval", stats_seconds,
+                 "print each worker's counters every N seconds to stderr (0: never)");
   CLI11_PARSE(app, argc, argv);
 
   h2engine::EngineConfig cfg;
@@ -103,7 +106,26 @@ int main(int argc, char** argv) {
   std::printf("listening on %s:%u (%u workers, actors %s)\n", address.c_str(), engine.port(),
               engine.worker_count(), actors.c_str());
   std::fflush(stdout);
-  engine.wait();
+  if (stats_seconds == 0) {
+    engine.wait();
+  } else {
+    engine.wait(std::chrono::seconds(stats_seconds), [&engine] {
+      std::vector<h2engine::CountersSnapshot> all = engine.counters();
+      for (size_t w = 0; w < all.size(); ++w) {
+        const auto& c = all[w];
+        std::fprintf(stderr,
+                     "worker %zu: %llu open, %llu connections, %llu streams, %llu B in, %llu B out, "
+                     "%llu resets, %llu errors\n",
+                     w, static_cast<unsigned long long>(c.connections_open),
+                     static_cast<unsigned long long>(c.connections_total),
+                     static_cast<unsigned long long>(c.streams_total),
+                     static_cast<unsigned long long>(c.bytes_in),
+                     static_cast<unsigned long long>(c.bytes_out),
+                     static_cast<unsigned long long>(c.resets),
+                     static_cast<unsigned long long>(c.errors));
+      }
+    });
+  }
   h2engine::CountersSnapshot t = engine.total_counters();
   std::printf("stopped: %llu connections, %llu streams, %llu bytes in, %llu bytes out, %llu errors\n",
               static_cast<unsigned long long>(t.connections_total),

@@ -84,6 +84,9 @@ class Engine {
   void request_stop() noexcept;
   // Blocks until request_stop() was called, then stops.
   void wait();
+  // Like wait(), but calls `every` each `interval` meanwhile (e.g. to print counters).
+  void wait(std::chrono::milliseconds interval, const std::function<void()>& every);
+  bool stop_requested() const noexcept;
 
   uint16_t port() const noexcept;
   unsigned worker_count() const noexcept;
