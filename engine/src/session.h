@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "h2/connection.h"
 #include "h2engine/app.h"
 #include "h2io/multishot_recv.h"
+#include "lazy_queue.h"
 #include "messages.h"
 
 namespace h2engine {
@@ -67,12 +67,12 @@ struct Session {
   std::vector<StreamOut> streams;
   std::vector<uint32_t> active;
   size_t rr = 0;  // round-robin cursor into `active`
-  std::deque<PendingOpen> pending_opens;
+  LazyQueue<PendingOpen> pending_opens;
   uint32_t next_stream_id = 1;
 
   // Threaded actors: events that did not fit the mailbox, in order. While non-empty the
   // connection is not read (backpressure).
-  std::deque<ToActor> held;
+  LazyQueue<ToActor> held;
   bool recv_paused = false;  // backpressure or buffer ring dry: not re-armed
   bool waiting_buffers = false;
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "header_blob.h"
+#include "lazy_queue.h"
 #include "priority_signal.h"
 
 namespace {
@@ -43,6 +44,28 @@ TEST(HeaderBlob, RoundTripsNamesValuesAndNeverIndexed) {
   h2engine::decode_header_blob(blob, out);
   ASSERT_EQ(out.size(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(out[i], in[i]);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(LazyQueue, IsFifoAndHoldsNoStorageWhenEmpty) {
+  h2engine::LazyQueue<std::string> q;
+  EXPECT_TRUE(q.empty());
+  q.push_back("a");
+  q.push_back("b");
+  EXPECT_EQ(q.front(), "a");
+  q.pop_front();
+  q.push_back("c");
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.front(), "b");
+  q.pop_front();
+  EXPECT_EQ(q.front(), "c");
+  q.pop_front();
+  EXPECT_TRUE(q.empty());
+  q.push_back("d");  // usable again after draining
+  EXPECT_EQ(q.front(), "d");
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+// A FIFO that costs nothing until used: std::deque allocates a map and a 512-byte node on
+// construction (libstdc++), which every idle connection would pay for queues that are almost
+// always empty (events held back by a full mailbox, requests waiting for MAX_CONCURRENT_STREAMS).
+// Storage is released whenever the queue drains.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace h2engine {
+
+template <class T>
+class LazyQueue {
+ public:
+  bool empty() const noexcept { return head_ == items_.size(); }
+  size_t size() const noexcept { return items_.size() - head_; }
+  T& front() { return items_[head_]; }
+  void push_back(T&& value) { items_.push_back(std::move(value)); }
+  void pop_front() {
+    ++head_;
+    if (head_ == items_.size()) clear();
+  }
+  void clear() {
+    std::vector<T>().swap(items_);
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  size_t head_ = 0;
+};
+
+}  // namespace h2engine
