@@ -60,8 +60,24 @@ class OutputLogger:
             print(f"h2 (trace): {fmtstr % args}", file=self.file)
 
 
+_LIMIT_NAMES = frozenset({
+    "rapid_reset_burst", "rapid_reset_per_second", "max_continuation_frames",
+    "max_header_block_bytes", "max_queued_ping_acks", "max_queued_settings_acks",
+    "max_empty_frames", "max_priority_frames", "max_outbound_buffer", "max_closed_streams"})
+_ENCODER_STRATEGIES = ("python-hpack", "default")
+
+
 class H2Configuration:
-    """The options of one HTTP/2 connection (see h2's documentation for each)."""
+    """
+    The options of one HTTP/2 connection (see h2's documentation for each).
+
+    Beyond h2's options, keyword-only, the core's own (docs/behaviour-differences.md):
+    ``complete_streams_after_goaway`` and ``refuse_excess_streams`` (RFC 9113 behaviour where
+    h2 differs; both off, as in h2), ``limits`` (a dict overriding the core's denial-of-service
+    limits by name, 0 disables one; assign a new dict to change them) and
+    ``encoder_strategy`` ("python-hpack": h2's bytes exactly, the default; "default": the
+    core's own, smaller choices), read when the connection is created.
+    """
 
     client_side = _BooleanConfigOption("client_side")
     validate_outbound_headers = _BooleanConfigOption("validate_outbound_headers")
@@ -69,6 +85,8 @@ class H2Configuration:
     split_outbound_cookies = _BooleanConfigOption("split_outbound_cookies")
     validate_inbound_headers = _BooleanConfigOption("validate_inbound_headers")
     normalize_inbound_headers = _BooleanConfigOption("normalize_inbound_headers")
+    complete_streams_after_goaway = _BooleanConfigOption("complete_streams_after_goaway")
+    refuse_excess_streams = _BooleanConfigOption("refuse_excess_streams")
 
     def __init__(self,
                  client_side: bool = True,
@@ -78,7 +96,12 @@ class H2Configuration:
                  split_outbound_cookies: bool = False,
                  validate_inbound_headers: bool = True,
                  normalize_inbound_headers: bool = True,
-                 logger: DummyLogger | OutputLogger | None = None) -> None:
+                 logger: DummyLogger | OutputLogger | None = None,
+                 *,
+                 complete_streams_after_goaway: bool = False,
+                 refuse_excess_streams: bool = False,
+                 limits: dict[str, int] | None = None,
+                 encoder_strategy: str = "python-hpack") -> None:
         self._generation = 0
         self.client_side = client_side
         self.header_encoding = header_encoding
@@ -88,6 +111,13 @@ class H2Configuration:
         self.validate_inbound_headers = validate_inbound_headers
         self.normalize_inbound_headers = normalize_inbound_headers
         self.logger = logger or DummyLogger(__name__)
+        self.complete_streams_after_goaway = complete_streams_after_goaway
+        self.refuse_excess_streams = refuse_excess_streams
+        self.limits = limits
+        if encoder_strategy not in _ENCODER_STRATEGIES:
+            msg = f"encoder_strategy must be one of {_ENCODER_STRATEGIES}"
+            raise ValueError(msg)
+        self.encoder_strategy = encoder_strategy
 
     @property
     def header_encoding(self) -> bool | str | None:
@@ -112,4 +142,20 @@ class H2Configuration:
     @logger.setter
     def logger(self, value: Any) -> None:
         self._logger = value
+        self._generation += 1
+
+    @property
+    def limits(self) -> dict[str, int] | None:
+        """Overrides of the core's denial-of-service limits (None: the core's defaults)."""
+        return self._limits
+
+    @limits.setter
+    def limits(self, value: dict[str, int] | None) -> None:
+        if value is not None:
+            unknown = set(value) - _LIMIT_NAMES
+            if unknown:
+                msg = f"unknown limits {sorted(unknown)}; known: {sorted(_LIMIT_NAMES)}"
+                raise ValueError(msg)
+            value = dict(value)
+        self._limits = value
         self._generation += 1

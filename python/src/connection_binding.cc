@@ -33,7 +33,11 @@ class ConnectionBinding {
           py::module_::import("h2.config").attr("H2Configuration")(py::arg("client_side") = true);
     h2::H2Configuration cfg;
     cfg.client_side = config_bool(config, "client_side");
-    cfg.encoder_strategy = h2::hpack::EncoderStrategy::kPythonHpack;  // h2's bytes exactly
+    // h2's bytes exactly unless the configuration asks for the core's own choices.
+    const std::string strategy =
+        py::str(py::getattr(config, "encoder_strategy", py::str("python-hpack")));
+    cfg.encoder_strategy = strategy == "default" ? h2::hpack::EncoderStrategy::kDefault
+                                                 : h2::hpack::EncoderStrategy::kPythonHpack;
     conn_ = std::make_unique<h2::H2Connection>(std::move(cfg));
     set_config(std::move(config));
   }
@@ -472,12 +476,60 @@ class ConnectionBinding {
         c.header_encoding = h2::HeaderEncoding::kBytes;
       }
     }
+    // The core's own options (keyword-only extras of our H2Configuration; absent on others).
+    c.complete_streams_after_goaway =
+        truthy(py::getattr(config_, "complete_streams_after_goaway", py::bool_(false)));
+    c.refuse_excess_streams =
+        truthy(py::getattr(config_, "refuse_excess_streams", py::bool_(false)));
+    load_limits(c.limits, py::getattr(config_, "limits", py::none()));
     py::object logger = config_.attr("logger");
     if (logger.is_none() || py::hasattr(logger, "_h2_dummy_logger")) {
       c.logger = {};
     } else {
       c.logger.debug = [logger](std::string_view line) { log(logger, "debug", line); };
       c.logger.trace = [logger](std::string_view line) { log(logger, "trace", line); };
+    }
+  }
+
+  // Limits by name; anything not named keeps the core's default.
+  static void load_limits(h2::Limits& limits, py::handle overrides) {
+    const h2::Limits defaults;
+    limits.rapid_reset_burst = defaults.rapid_reset_burst;
+    limits.rapid_reset_per_second = defaults.rapid_reset_per_second;
+    limits.max_continuation_frames = defaults.max_continuation_frames;
+    limits.max_header_block_bytes = defaults.max_header_block_bytes;
+    limits.max_queued_ping_acks = defaults.max_queued_ping_acks;
+    limits.max_queued_settings_acks = defaults.max_queued_settings_acks;
+    limits.max_empty_frames = defaults.max_empty_frames;
+    limits.max_priority_frames = defaults.max_priority_frames;
+    limits.max_outbound_buffer = defaults.max_outbound_buffer;
+    limits.max_closed_streams = defaults.max_closed_streams;
+    if (overrides.is_none()) return;
+    for (auto item : py::reinterpret_borrow<py::dict>(overrides)) {
+      const std::string name = py::str(item.first);
+      const uint32_t v = to_u32(item.second, name.c_str());
+      if (name == "rapid_reset_burst")
+        limits.rapid_reset_burst = v;
+      else if (name == "rapid_reset_per_second")
+        limits.rapid_reset_per_second = v;
+      else if (name == "max_continuation_frames")
+        limits.max_continuation_frames = v;
+      else if (name == "max_header_block_bytes")
+        limits.max_header_block_bytes = v;
+      else if (name == "max_queued_ping_acks")
+        limits.max_queued_ping_acks = v;
+      else if (name == "max_queued_settings_acks")
+        limits.max_queued_settings_acks = v;
+      else if (name == "max_empty_frames")
+        limits.max_empty_frames = v;
+      else if (name == "max_priority_frames")
+        limits.max_priority_frames = v;
+      else if (name == "max_outbound_buffer")
+        limits.max_outbound_buffer = v;
+      else if (name == "max_closed_streams")
+        limits.max_closed_streams = v;
+      else
+        throw py::value_error("unknown limit " + name);
     }
   }
 
