@@ -76,11 +76,17 @@ struct Client {
   bool connecting = false;
   bool connected = false;
   bool gone = false;     // closed or failed: no more requests
+  // The server refused a stream (GOAWAY above our streams, or RST_STREAM REFUSED_STREAM), or
+  // the engine would not open one: send nothing more here; the streams in flight finish and
+  // the engine closes the connection (RFC 9113 §6.8: no new streams after GOAWAY).
+  bool draining = false;
+  FailureReason drain_reason = FailureReason::kConnectionClosed;
   bool got_byte = false;
   Nanos connect_started = 0;
   Nanos last_activity = 0;
   std::vector<InFlight> slots;  // -m of them
   uint32_t in_flight = 0;
+  uint32_t next_stream_id = 1;  // the id the engine gives this connection's next stream
 
   InFlight* find(uint32_t id) {
     for (InFlight& f : slots)
@@ -163,7 +169,8 @@ class LoadHandler final : public h2engine::Handler {
       recorder_.client_finished(c.global, now);
     }
     // Requests this thread can no longer send anywhere.
-    if (dead_clients_ == clients_.size()) abandon_unsent(failure_of(why));
+    if (dead_clients_ == clients_.size())
+      abandon_unsent(c.draining ? c.drain_reason : failure_of(why));
     maybe_finish(cx);
   }
 
@@ -216,8 +223,19 @@ class LoadHandler final : public h2engine::Handler {
   }
 
   void on_reset(Context& cx, StreamRef s, h2::ErrorCode code) override {
-    fail(cx, s, code == h2::ErrorCode::kRefusedStream ? FailureReason::kGoaway
-                                                      : FailureReason::kStreamReset);
+    bool refused = code == h2::ErrorCode::kRefusedStream;
+    FailureReason why = refused ? FailureReason::kGoaway : FailureReason::kStreamReset;
+    if (opening_ && s == opening_stream_) {
+      // Reset inside open_stream (the engine could not send the HEADERS): send() reports it.
+      opening_reset_ = why;
+      return;
+    }
+    if (refused) {
+      // The engine reports a GOAWAY only as REFUSED_STREAM on the streams it did not cover:
+      // stop opening streams here, or new requests would go to a server that ignores them.
+      if (Client* c = by_conn(s.connection)) drain(*c, why);
+    }
+    fail(cx, s, why);
   }
 
   void on_stream_lost(Context& cx, StreamRef s, CloseReason why) override {
@@ -260,7 +278,8 @@ class LoadHandler final : public h2engine::Handler {
       while (!backlog_.empty()) {
         Client* c = pick(backlog_.front().connection - thread_.first_client);
         if (!c) break;
-        send(cx, *c, backlog_.front().sequence, backlog_.front().intended_start, now);
+        if (!send(cx, *c, backlog_.front().sequence, backlog_.front().intended_start, now))
+          continue;  // that connection is draining now: pick another for this request
         backlog_.pop_front();
       }
       if (auto next = schedule_->next_time(); next && !pacing_armed_) {
@@ -271,8 +290,8 @@ class LoadHandler final : public h2engine::Handler {
     } else {
       // Closed loop: fill connections up to -m while the budget lasts.
       auto fill = [&](Client& c) {
-        while (c.connected && c.in_flight < c.slots.size() && sent_ < thread_.request_budget) {
-          send(cx, c, sent_ * plan_.threads + thread_.index, now, now);
+        while (usable(c) && sent_ < thread_.request_budget) {
+          if (!send(cx, c, sent_ * plan_.threads + thread_.index, now, now)) break;
           ++sent_;
         }
       };
@@ -285,27 +304,49 @@ class LoadHandler final : public h2engine::Handler {
     maybe_finish(cx);
   }
 
+  static bool usable(const Client& c) {
+    return c.connected && !c.draining && c.in_flight < c.slots.size();
+  }
+
   Client* pick(uint32_t preferred) {
-    if (preferred < clients_.size()) {
-      Client& c = clients_[preferred];
-      if (c.connected && c.in_flight < c.slots.size()) return &c;
-    }
+    if (preferred < clients_.size() && usable(clients_[preferred])) return &clients_[preferred];
     for (Client& c : clients_)
-      if (c.connected && c.in_flight < c.slots.size()) return &c;
+      if (usable(c)) return &c;
     return nullptr;
   }
 
-  void send(Context& cx, Client& c, uint64_t sequence, Nanos intended, Nanos now) {
+  void drain(Client& c, FailureReason why) {
+    if (c.draining) return;
+    c.draining = true;
+    c.drain_reason = why;
+  }
+
+  // Sends one request on `c`. False when the connection takes no more requests (it is
+  // closing, or it was refused synchronously): the request was not sent, and `c` drains.
+  bool send(Context& cx, Client& c, uint64_t sequence, Nanos intended, Nanos now) {
     InFlight* f = c.free_slot();
-    if (!f) return;
+    if (!f) return false;
     const PathTemplate& path = plan_.paths[sequence % plan_.paths.size()];
     fields_[3].value = path.render(sequence, path_buffer_);
     bool has_body = !plan_.body.empty();
+    // open_stream may report a reset for the new stream before it returns (the engine could
+    // not send the HEADERS): on_reset sees opening_ and leaves the verdict to us.
+    opening_ = true;
+    opening_reset_.reset();
+    opening_stream_ = StreamRef{c.conn, c.next_stream_id};
     StreamRef s = cx.open_stream(c.conn, fields_, !has_body);
-    recorder_.request_started(intended);
+    opening_ = false;
     if (s.stream_id == 0) {
-      recorder_.request_failed(intended, now, FailureReason::kConnectionClosed);
-      return;
+      // The engine refused at once (the connection is closing): nothing left the client.
+      drain(c, FailureReason::kConnectionClosed);
+      return false;
+    }
+    c.next_stream_id = s.stream_id + 2;
+    recorder_.request_started(intended);
+    if (opening_reset_) {
+      recorder_.request_failed(intended, now, *opening_reset_);
+      drain(c, *opening_reset_);
+      return true;  // sent and failed: it counts against the budget
     }
     *f = InFlight{s.stream_id, intended, now, 0, 0};
     ++c.in_flight;
@@ -315,6 +356,7 @@ class LoadHandler final : public h2engine::Handler {
                                 plan_.body.size()),
                    true);
     }
+    return true;
   }
 
   void complete(Context& cx, Client& c, InFlight& f, Nanos now) {
@@ -337,6 +379,17 @@ class LoadHandler final : public h2engine::Handler {
     f.stream_id = 0;
     --c.in_flight;
     --in_flight_;
+    // A draining connection closes once its last stream is done (after a GOAWAY the engine
+    // closes it by itself; after a refusal we must).
+    if (c.draining && c.in_flight == 0 && c.connected) pending_close_.push_back(&c);
+  }
+
+  void close_drained(Context& cx) {
+    while (!pending_close_.empty()) {
+      Client* c = pending_close_.back();
+      pending_close_.pop_back();
+      if (c->connected && c->in_flight == 0) cx.close_connection(c->conn);
+    }
   }
 
   void tick(Context& cx, Nanos now) {
@@ -400,11 +453,23 @@ class LoadHandler final : public h2engine::Handler {
   }
 
   void maybe_finish(Context& cx) {
+    close_drained(cx);
     if (finished_) return;
     bool work_left;
     if (schedule_) work_left = !schedule_->exhausted() || !backlog_.empty();
     else work_left = sent_ < thread_.request_budget;
     if (dead_clients_ == clients_.size()) work_left = false;
+    if (work_left && in_flight_ == 0) {
+      // Every connection is drained (GOAWAY, refusals) or gone and none is coming: the rest
+      // can never be sent. Do not wait for the servers to close those connections.
+      const Client* drained = nullptr;
+      for (const Client& c : clients_) {
+        if (c.connecting || (c.connected && !c.draining)) return;
+        if (c.draining) drained = &c;
+      }
+      abandon_unsent(drained ? drained->drain_reason : FailureReason::kConnectionClosed);
+      work_left = false;
+    }
     if (work_left || in_flight_ > 0) return;
     finish(cx);
   }
@@ -441,6 +506,7 @@ class LoadHandler final : public h2engine::Handler {
   std::vector<char> path_buffer_;
   std::optional<RateSchedule> schedule_;
   std::deque<DueRequest> backlog_;
+  std::vector<Client*> pending_close_;
   uint64_t sent_ = 0;
   uint64_t in_flight_ = 0;
   size_t dead_clients_ = 0;
@@ -448,6 +514,10 @@ class LoadHandler final : public h2engine::Handler {
   Nanos input_now_ = 0;
   bool pacing_armed_ = false;
   bool finished_ = false;
+  // A request being opened (see send()).
+  bool opening_ = false;
+  StreamRef opening_stream_;
+  std::optional<FailureReason> opening_reset_;
 };
 
 class NetworkDriver final : public Driver {
@@ -464,6 +534,9 @@ class NetworkDriver final : public Driver {
     cfg.recv_buffers = 256;
     cfg.recv_buffer_size = 65536;  // large reads: fewer completions per response byte
     cfg.idle_timeout = std::chrono::hours(24);  // h2bench applies its own timeouts
+    // Every request is accounted for when stop() is called: waiting for servers to close
+    // their side is no part of the run (and some never do, see docs/h2bench.md).
+    cfg.shutdown_deadline = std::chrono::milliseconds(200);
     cfg.initial_window_size = plan.window_bits >= 31 ? 0x7fffffff : (1u << plan.window_bits) - 1;
     cfg.connection_window_size =
         plan.connection_window_bits >= 31 ? 0x7fffffff : (1u << plan.connection_window_bits) - 1;
