@@ -343,6 +343,68 @@ TEST(Engine, GracefulStopLetsAStreamInFlightFinish) {
   EXPECT_LT(took, 5s);  // the shutdown deadline bounds it; not a timing assertion on speed
 }
 
+// A raw TCP peer: connects, sends `hello`, then reads until the server closes (bounded).
+std::string raw_exchange(uint16_t port, const std::string& hello, std::chrono::milliseconds limit) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return {};
+  timeval tv{static_cast<time_t>(limit.count() / 1000),
+             static_cast<suseconds_t>(limit.count() % 1000 * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::send(fd, hello.data(), hello.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;  // closed by the server, or the time limit passed
+    got.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return got;
+}
+
+// The error code of the first GOAWAY in `bytes` (frames from the server), or -1.
+int goaway_code(const std::string& bytes) {
+  size_t at = 0;
+  while (at + 9 <= bytes.size()) {
+    auto u8 = [&](size_t i) { return static_cast<uint8_t>(bytes[i]); };
+    size_t len = (size_t{u8(at)} << 16) | (size_t{u8(at + 1)} << 8) | u8(at + 2);
+    if (u8(at + 3) == 0x7 && at + 9 + len <= bytes.size() && len >= 8) {
+      size_t p = at + 9 + 4;
+      return static_cast<int>((uint32_t{u8(p)} << 24) | (uint32_t{u8(p + 1)} << 16) |
+                              (uint32_t{u8(p + 2)} << 8) | u8(p + 3));
+    }
+    at += 9 + len;
+  }
+  return -1;
+}
+
+const std::string kPreface = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") +
+                             std::string("\0\0\0\x04\0\0\0\0\0", 9);  // + empty SETTINGS
+
+TEST(Engine, APeerThatNeverAcksOurSettingsGetsSettingsTimeout) {
+  auto cfg = server_config(h2engine::ActorMode::kInline);
+  cfg.settings_ack_timeout = 200ms;
+  h2engine::Engine server(cfg);
+  server.start();
+  std::string got = raw_exchange(server.port(), kPreface, 5s);
+  EXPECT_EQ(goaway_code(got), 0x4);  // SETTINGS_TIMEOUT (RFC 9113 §6.5.3)
+}
+
+TEST(Engine, AnIdleConnectionIsClosedWithGoawayNoError) {
+  auto cfg = server_config(h2engine::ActorMode::kInline);
+  cfg.idle_timeout = 200ms;
+  h2engine::Engine server(cfg);
+  server.start();
+  // Preface, SETTINGS and the ACK of the server's SETTINGS, then silence.
+  std::string ack("\0\0\0\x04\x01\0\0\0\0", 9);
+  std::string got = raw_exchange(server.port(), kPreface + ack, 5s);
+  EXPECT_EQ(goaway_code(got), 0x0);
+}
+
 TEST(Engine, CountersSeeConnectionsAndStreams) {
   h2engine::Engine server(server_config(h2engine::ActorMode::kInline));
   server.start();

@@ -3,6 +3,7 @@
 // Prints "listening on ADDRESS:PORT" once ready (with --port 0, the port the kernel chose).
 // SIGINT/SIGTERM: graceful shutdown (GOAWAY, streams finish, deadline), then counters.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
     std::cerr << "h2server: --actors must be 'inline' or 'threads:K' (K >= 1)\n";
     return 1;
   }
+  // Logs go to stderr: stdout carries the "listening on" and "stopped" lines scripts read.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("h2server"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   h2io::require_io_uring_or_exit(argv[0]);
 

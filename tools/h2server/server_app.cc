@@ -13,8 +13,9 @@ namespace h2server {
 namespace {
 
 constexpr size_t kChunk = 16384;
-// Body bytes a stream may have queued in the engine before it waits for on_sent.
-constexpr uint64_t kQueuedCap = 4 * kChunk;
+// Body bytes a stream may have queued in the engine before it waits for on_sent: two chunks
+// keep the scheduler fed, and a peer that opens no window pins only this much per stream.
+constexpr uint64_t kQueuedCap = 2 * kChunk;
 
 h2::Bytes bytes_of(std::string_view s) {
   return h2::Bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
