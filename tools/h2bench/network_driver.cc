@@ -111,6 +111,7 @@ class LoadHandler final : public h2engine::Handler {
       clients_[i].global = thread.first_client + i;
       clients_[i].slots.resize(std::max<uint32_t>(1, plan.max_concurrent_streams));
     }
+    for (uint32_t k = 0; k < thread.index; ++k) first_sequence_ += thread_plan(plan, k).request_budget;
     size_t room = 0;
     for (const auto& p : plan.paths) room = std::max(room, p.max_rendered_size());
     path_buffer_.resize(room);
@@ -291,7 +292,7 @@ class LoadHandler final : public h2engine::Handler {
       // Closed loop: fill connections up to -m while the budget lasts.
       auto fill = [&](Client& c) {
         while (usable(c) && sent_ < thread_.request_budget) {
-          if (!send(cx, c, sent_ * plan_.threads + thread_.index, now, now)) break;
+          if (!send(cx, c, sequence_of(sent_), now, now)) break;
           ++sent_;
         }
       };
@@ -302,6 +303,15 @@ class LoadHandler final : public h2engine::Handler {
       }
     }
     maybe_finish(cx);
+  }
+
+  // The {n} of this thread's i-th request in a closed loop. With -n, thread k numbers from
+  // the sum of the budgets before it: the run's numbers are exactly 0..n-1 whatever the
+  // shares (i*t+k would skip numbers when threads have unequal shares). With -D the budgets
+  // are unbounded: i*t+k keeps the numbers unique.
+  uint64_t sequence_of(uint64_t i) const {
+    if (thread_.request_budget == RateSchedule::kUnlimited) return i * plan_.threads + thread_.index;
+    return first_sequence_ + i;
   }
 
   static bool usable(const Client& c) {
@@ -508,6 +518,7 @@ class LoadHandler final : public h2engine::Handler {
   std::deque<DueRequest> backlog_;
   std::vector<Client*> pending_close_;
   uint64_t sent_ = 0;
+  uint64_t first_sequence_ = 0;  // see sequence_of()
   uint64_t in_flight_ = 0;
   size_t dead_clients_ = 0;
   size_t last_ = 0;
