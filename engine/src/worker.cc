@@ -331,6 +331,8 @@ void Worker::on_recv(Session& s, const h2io::Completion& c) {
       }
       break;
     case h2io::RecvEvent::Kind::kCancelled:
+      // Cancelled for backpressure; if the held events drained meanwhile, read again.
+      if (!s.closing && !s.recv_paused && !s.shut) arm_recv(s);
       break;
     case h2io::RecvEvent::Kind::kError:
       if (!s.closing) begin_close(s, CloseReason::kSocketError);
@@ -556,12 +558,16 @@ void Worker::to_app(Session& s, ToActor&& m) {
     actor_needs_wake_[s.actor] = true;
     return;
   }
-  // Backpressure: keep order, stop reading this connection until the actor catches up.
+  // Backpressure: keep order, stop reading this connection until the actor catches up. The
+  // multishot recv is cancelled, so what is held is bounded by what was already in flight.
   if (s.held.empty()) held_.push_back(&s);
   s.held.push_back(std::move(m));
   mb.worker_waiting.store(true, std::memory_order_release);
   actor_needs_wake_[s.actor] = true;
-  s.recv_paused = true;
+  if (!s.recv_paused) {
+    s.recv_paused = true;
+    s.recv.cancel(*ring_, OpTag{OpKind::kRecv, session_key(s)}, OpTag{OpKind::kCancel, 0});
+  }
 }
 
 void Worker::to_app_headers(Session& s, ToActor&& m, h2::HeaderList headers) {
