@@ -12,9 +12,8 @@ from typing import Any
 
 
 class Event:
-    """Base class for h2 events."""
+    """Base class for h2 events (plain objects: users may add attributes, as with h2's)."""
 
-    __slots__ = ()
     _fields: tuple[str, ...] = ()
 
     def __init__(self, **kwargs: Any) -> None:
@@ -40,7 +39,7 @@ class Event:
 class RequestReceived(Event):
     """A complete request header block arrived on a new stream."""
 
-    __slots__ = _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
+    _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
 
     def __repr__(self) -> str:
         return f"<RequestReceived stream_id:{self.stream_id}, headers:{self.headers}>"
@@ -49,7 +48,7 @@ class RequestReceived(Event):
 class ResponseReceived(Event):
     """A final response header block arrived."""
 
-    __slots__ = _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
+    _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
 
     def __repr__(self) -> str:
         return f"<ResponseReceived stream_id:{self.stream_id}, headers:{self.headers}>"
@@ -58,7 +57,7 @@ class ResponseReceived(Event):
 class TrailersReceived(Event):
     """Trailers arrived (they always end the stream)."""
 
-    __slots__ = _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
+    _fields = ("stream_id", "headers", "stream_ended", "priority_updated")
 
     def __repr__(self) -> str:
         return f"<TrailersReceived stream_id:{self.stream_id}, headers:{self.headers}>"
@@ -67,7 +66,7 @@ class TrailersReceived(Event):
 class InformationalResponseReceived(Event):
     """A 1xx header block arrived before the final response."""
 
-    __slots__ = _fields = ("stream_id", "headers", "priority_updated")
+    _fields = ("stream_id", "headers", "priority_updated")
 
     def __repr__(self) -> str:
         return (f"<InformationalResponseReceived stream_id:{self.stream_id}, "
@@ -77,7 +76,7 @@ class InformationalResponseReceived(Event):
 class DataReceived(Event):
     """A DATA frame arrived; acknowledge flow_controlled_length once it is consumed."""
 
-    __slots__ = _fields = ("stream_id", "data", "flow_controlled_length", "stream_ended")
+    _fields = ("stream_id", "data", "flow_controlled_length", "stream_ended")
 
     def __repr__(self) -> str:
         data = _bytes_representation(self.data[:20]) if self.data else ""
@@ -88,7 +87,7 @@ class DataReceived(Event):
 class WindowUpdated(Event):
     """A flow-control window grew (stream_id 0: the connection)."""
 
-    __slots__ = _fields = ("stream_id", "delta")
+    _fields = ("stream_id", "delta")
 
     def __repr__(self) -> str:
         return f"<WindowUpdated stream_id:{self.stream_id}, delta:{self.delta}>"
@@ -97,7 +96,7 @@ class WindowUpdated(Event):
 class RemoteSettingsChanged(Event):
     """The peer's SETTINGS arrived (already applied and acknowledged)."""
 
-    __slots__ = _fields = ("changed_settings",)
+    _fields = ("changed_settings",)
 
     @classmethod
     def _defaults(cls) -> dict[str, Any]:
@@ -121,7 +120,7 @@ class RemoteSettingsChanged(Event):
 class PingReceived(Event):
     """A PING arrived (its ACK is already queued)."""
 
-    __slots__ = _fields = ("ping_data",)
+    _fields = ("ping_data",)
 
     def __repr__(self) -> str:
         return f"<PingReceived ping_data:{_bytes_representation(self.ping_data)}>"
@@ -130,7 +129,7 @@ class PingReceived(Event):
 class PingAckReceived(Event):
     """The ACK of one of our PINGs arrived."""
 
-    __slots__ = _fields = ("ping_data",)
+    _fields = ("ping_data",)
 
     def __repr__(self) -> str:
         return f"<PingAckReceived ping_data:{_bytes_representation(self.ping_data)}>"
@@ -139,7 +138,7 @@ class PingAckReceived(Event):
 class StreamEnded(Event):
     """The peer ended its side of the stream."""
 
-    __slots__ = _fields = ("stream_id",)
+    _fields = ("stream_id",)
 
     def __repr__(self) -> str:
         return f"<StreamEnded stream_id:{self.stream_id}>"
@@ -148,7 +147,7 @@ class StreamEnded(Event):
 class StreamReset(Event):
     """The stream was reset, by the peer (remote_reset) or by us after a peer's error."""
 
-    __slots__ = _fields = ("stream_id", "error_code", "remote_reset")
+    _fields = ("stream_id", "error_code", "remote_reset")
 
     @classmethod
     def _defaults(cls) -> dict[str, Any]:
@@ -162,7 +161,7 @@ class StreamReset(Event):
 class PushedStreamReceived(Event):
     """The server promised a pushed stream."""
 
-    __slots__ = _fields = ("pushed_stream_id", "parent_stream_id", "headers")
+    _fields = ("pushed_stream_id", "parent_stream_id", "headers")
 
     def __repr__(self) -> str:
         return (f"<PushedStreamReceived pushed_stream_id:{self.pushed_stream_id}, "
@@ -172,7 +171,7 @@ class PushedStreamReceived(Event):
 class SettingsAcknowledged(Event):
     """The peer acknowledged our SETTINGS; changed_settings lists what took effect."""
 
-    __slots__ = _fields = ("changed_settings",)
+    _fields = ("changed_settings",)
 
     @classmethod
     def _defaults(cls) -> dict[str, Any]:
@@ -186,7 +185,7 @@ class SettingsAcknowledged(Event):
 class PriorityUpdated(Event):
     """Advisory priority information (RFC 7540 §5.3)."""
 
-    __slots__ = _fields = ("stream_id", "weight", "depends_on", "exclusive")
+    _fields = ("stream_id", "weight", "depends_on", "exclusive")
 
     def __repr__(self) -> str:
         return (f"<PriorityUpdated stream_id:{self.stream_id}, weight:{self.weight}, "
@@ -196,7 +195,7 @@ class PriorityUpdated(Event):
 class ConnectionTerminated(Event):
     """The peer sent GOAWAY."""
 
-    __slots__ = _fields = ("error_code", "last_stream_id", "additional_data")
+    _fields = ("error_code", "last_stream_id", "additional_data")
 
     def __repr__(self) -> str:
         extra = _bytes_representation(self.additional_data[:20] if self.additional_data else None)
@@ -207,7 +206,7 @@ class ConnectionTerminated(Event):
 class AlternativeServiceAvailable(Event):
     """The server advertised an alternative service (RFC 7838)."""
 
-    __slots__ = _fields = ("origin", "field_value")
+    _fields = ("origin", "field_value")
 
     def __repr__(self) -> str:
         origin = (self.origin or b"").decode("utf-8", "ignore")
@@ -218,7 +217,7 @@ class AlternativeServiceAvailable(Event):
 class UnknownFrameReceived(Event):
     """An extension frame h2 does not know (the frame is a hyperframe ExtensionFrame)."""
 
-    __slots__ = _fields = ("frame",)
+    _fields = ("frame",)
 
     def __repr__(self) -> str:
         return "<UnknownFrameReceived>"

@@ -36,8 +36,6 @@ def _setting_code_from_int(code: int) -> SettingCodes | int:
 class ChangedSetting:
     """One setting's change: code, previous value (None if unset), new value."""
 
-    __slots__ = ("setting", "original_value", "new_value")
-
     def __init__(self, setting: SettingCodes | int, original_value: int | None,
                  new_value: int) -> None:
         self.setting = setting
