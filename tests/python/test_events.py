@@ -72,3 +72,12 @@ def test_reprs():
                                  if c.__module__ == "h2.events" and not c.__name__.startswith("_")])
 def test_every_event_derives_from_event(cls):
     assert issubclass(cls, h2.events.Event)
+
+
+def test_received_events_take_user_attributes(frame_factory):
+    from conftest import EXAMPLE_REQUEST_HEADERS, open_server
+    s = open_server(frame_factory)
+    (event,) = s.receive_data(frame_factory.build_headers_frame(
+        EXAMPLE_REQUEST_HEADERS).serialize())
+    event.handled_by = "app"  # h2's events are plain objects; code relying on that works
+    assert event.handled_by == "app" and event.stream_id == 1
