@@ -83,6 +83,8 @@ class ServerApp final : public h2engine::Handler {
   };
   std::unordered_map<std::string, CachedFile> file_cache_;
   std::string path_scratch_;
+  uint64_t cache_lookups_ = 0;
+  std::chrono::steady_clock::time_point cache_now_{};
 };
 
 }  // namespace h2server
