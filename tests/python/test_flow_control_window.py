@@ -11,7 +11,7 @@ import h2.errors
 import h2.events
 import h2.exceptions
 import h2.settings
-from conftest import EXAMPLE_REQUEST_HEADERS, EXAMPLE_RESPONSE_HEADERS, open_client, open_server
+from conftest import EXAMPLE_REQUEST_HEADERS, open_client, open_server
 
 SC = h2.settings.SettingCodes
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from hpack import HeaderTuple, NeverIndexedHeaderTuple
 
-import h2.events
 from conftest import EXAMPLE_REQUEST_HEADERS, EXAMPLE_RESPONSE_HEADERS, open_client, open_server
 
 

@@ -1,7 +1,6 @@
 """Frames after our RST_STREAM (BEHAVIOUR.md §3 test_stream_reset)."""
 from __future__ import annotations
 
-import h2.events
 from conftest import EXAMPLE_REQUEST_HEADERS, EXAMPLE_RESPONSE_HEADERS, open_client
 
 
