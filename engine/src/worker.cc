@@ -442,7 +442,9 @@ void Worker::deliver(Session& s, const h2::Event& event) {
       if (ended) st->remote_ended = true;
       ToActor m{kind, ended, s.stream_ref(id), 0, 0, {}};
       w.to_app_headers(s, std::move(m), headers);
-      if (ended && st->done()) w.stream_finished(s, id);
+      // The handler may have opened streams (the vector moved) or reset this one: look again.
+      st = s.find(id);
+      if (ended && st && st->done()) w.stream_finished(s, id);
     }
     void operator()(const h2::RequestReceived& e) {
       headers(e.stream_id, e.headers, e.stream_ended.has_value(), ToActor::Kind::kHeaders);
@@ -472,7 +474,8 @@ void Worker::deliver(Session& s, const h2::Event& event) {
       if (ended) st->remote_ended = true;
       ToActor m{ToActor::Kind::kData, ended, s.stream_ref(e.stream_id), 0, 0, {}};
       w.to_app_data(s, std::move(m), e.data);
-      if (ended && st->done()) w.stream_finished(s, e.stream_id);
+      st = s.find(e.stream_id);  // as above: the handler may have moved or removed it
+      if (ended && st && st->done()) w.stream_finished(s, e.stream_id);
     }
     void operator()(const h2::StreamReset& e) {
       WorkerCounters::bump(w.counters_.resets);

@@ -175,6 +175,48 @@ class TestClient final : public h2engine::Handler {
   std::vector<std::string> priorities_;
 };
 
+// A closed-loop client: keeps `depth` requests in flight and opens the next one from inside
+// the handler call that completes the previous (what a load generator does). Opening streams
+// from a handler moves the session's stream table under the worker's feet: the ASan build
+// catches any stale pointer kept across the call.
+class ChainingClient final : public h2engine::Handler {
+ public:
+  ChainingClient(Results& r, int total, int depth) : r_(r), total_(total), depth_(depth) {}
+  void on_connection_open(Context& cx, ConnectionRef c, uint64_t) override {
+    conn_ = c;
+    for (int i = 0; i < depth_; ++i) next(cx);
+  }
+  void on_headers(Context& cx, StreamRef, h2::HeaderList, bool end) override {
+    if (end) finished(cx);
+  }
+  void on_data(Context& cx, StreamRef s, h2::Bytes d, bool end) override {
+    cx.credit(s, d.size());
+    if (end) finished(cx);
+  }
+
+ private:
+  void next(Context& cx) {
+    if (opened_ == total_) return;
+    ++opened_;
+    h2::Header h[] = {{":method", "GET"}, {":scheme", "http"}, {":authority", "a"},
+                      {":path", "/chain"}};
+    cx.open_stream(conn_, h, true);
+  }
+  void finished(Context& cx) {
+    {
+      std::lock_guard lock(r_.mu);
+      ++r_.responses;
+    }
+    r_.cv.notify_all();
+    next(cx);
+  }
+  Results& r_;
+  int total_;
+  int depth_;
+  int opened_ = 0;
+  ConnectionRef conn_;
+};
+
 h2engine::EngineConfig server_config(h2engine::ActorMode mode, unsigned actors = 2) {
   h2engine::EngineConfig cfg;
   cfg.workers = 2;
@@ -289,6 +331,18 @@ TEST(Engine, StreamsWithoutSignalsShareTheConnectionRoundRobin) {
   // Interleaved: most of stream 3 had arrived by then (strictly one after the other would
   // leave it with nothing).
   EXPECT_GT(r.stream3_bytes_when_1_ended, size_t{1} << 19);
+}
+
+TEST(Engine, AClientThatOpensStreamsFromItsHandlerCompletesThemAll) {
+  h2engine::Engine server(server_config(h2engine::ActorMode::kInline));
+  server.start();
+  Results r;
+  h2engine::EngineConfig cfg = client_config(r, 0, "/");
+  cfg.handler_factory = [&r](unsigned) { return std::make_unique<ChainingClient>(r, 3000, 16); };
+  h2engine::Engine client(cfg);
+  client.start();
+  client.connect(0, "127.0.0.1", server.port(), 1);
+  ASSERT_TRUE(r.wait_for([&] { return r.responses == 3000; }, 20s)) << r.responses;
 }
 
 TEST(Engine, TinyMailboxesApplyBackpressureWithoutLosingEvents) {
