@@ -24,7 +24,7 @@ for tool in "$H2SERVER" "$H2BENCH" /usr/bin/h2load /usr/bin/time taskset; do
   command -v "$tool" > /dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/client-bench.XXXXXX")
 SERVER_PID=
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2> /dev/null; then
