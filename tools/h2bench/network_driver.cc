@@ -29,12 +29,18 @@ constexpr uint64_t kTickMicros = 2000;  // stop / timeout / -D checks
 
 FailureReason failure_of(CloseReason why) {
   switch (why) {
-    case CloseReason::kConnectRefused: return FailureReason::kConnectRefused;
-    case CloseReason::kConnectFailed: return FailureReason::kConnectError;
-    case CloseReason::kProtocolError: return FailureReason::kProtocolError;
-    case CloseReason::kIdleTimeout: return FailureReason::kInactivityTimeout;
-    case CloseReason::kShutdown: return FailureReason::kStopped;
-    default: return FailureReason::kConnectionClosed;
+    case CloseReason::kConnectRefused:
+      return FailureReason::kConnectRefused;
+    case CloseReason::kConnectFailed:
+      return FailureReason::kConnectError;
+    case CloseReason::kProtocolError:
+      return FailureReason::kProtocolError;
+    case CloseReason::kIdleTimeout:
+      return FailureReason::kInactivityTimeout;
+    case CloseReason::kShutdown:
+      return FailureReason::kStopped;
+    default:
+      return FailureReason::kConnectionClosed;
   }
 }
 
@@ -48,8 +54,8 @@ std::string numeric_host(const std::string& host) {
   if (getaddrinfo(host.c_str(), "80", &hints, &res) != 0 || res == nullptr) return host;
   char text[NI_MAXHOST];
   std::string out = host;
-  if (getnameinfo(res->ai_addr, res->ai_addrlen, text, sizeof(text), nullptr, 0,
-                  NI_NUMERICHOST) == 0)
+  if (getnameinfo(res->ai_addr, res->ai_addrlen, text, sizeof(text), nullptr, 0, NI_NUMERICHOST) ==
+      0)
     out = text;
   freeaddrinfo(res);
   return out;
@@ -75,7 +81,7 @@ struct Client {
   ConnectionRef conn;
   bool connecting = false;
   bool connected = false;
-  bool gone = false;     // closed or failed: no more requests
+  bool gone = false;  // closed or failed: no more requests
   // The server refused a stream (GOAWAY above our streams, or RST_STREAM REFUSED_STREAM), or
   // the engine would not open one: send nothing more here; the streams in flight finish and
   // the engine closes the connection (RFC 9113 §6.8: no new streams after GOAWAY).
@@ -102,16 +108,21 @@ struct Client {
 
 class LoadHandler final : public h2engine::Handler {
  public:
-  LoadHandler(const RunPlan& plan, ThreadPlan thread, Recorder& recorder,
-              const RunControl& control, std::string host, Completion& done)
-      : plan_(plan), thread_(thread), recorder_(recorder), control_(control),
-        host_(std::move(host)), done_(done) {
+  LoadHandler(const RunPlan& plan, ThreadPlan thread, Recorder& recorder, const RunControl& control,
+              std::string host, Completion& done)
+      : plan_(plan),
+        thread_(thread),
+        recorder_(recorder),
+        control_(control),
+        host_(std::move(host)),
+        done_(done) {
     clients_.resize(thread.client_count);
     for (uint32_t i = 0; i < thread.client_count; ++i) {
       clients_[i].global = thread.first_client + i;
       clients_[i].slots.resize(std::max<uint32_t>(1, plan.max_concurrent_streams));
     }
-    for (uint32_t k = 0; k < thread.index; ++k) first_sequence_ += thread_plan(plan, k).request_budget;
+    for (uint32_t k = 0; k < thread.index; ++k)
+      first_sequence_ += thread_plan(plan, k).request_budget;
     size_t room = 0;
     for (const auto& p : plan.paths) room = std::max(room, p.max_rendered_size());
     path_buffer_.resize(room);
@@ -310,7 +321,8 @@ class LoadHandler final : public h2engine::Handler {
   // shares (i*t+k would skip numbers when threads have unequal shares). With -D the budgets
   // are unbounded: i*t+k keeps the numbers unique.
   uint64_t sequence_of(uint64_t i) const {
-    if (thread_.request_budget == RateSchedule::kUnlimited) return i * plan_.threads + thread_.index;
+    if (thread_.request_budget == RateSchedule::kUnlimited)
+      return i * plan_.threads + thread_.index;
     return first_sequence_ + i;
   }
 
@@ -362,9 +374,9 @@ class LoadHandler final : public h2engine::Handler {
     ++c.in_flight;
     ++in_flight_;
     if (has_body) {
-      cx.send_data(s, h2::Bytes(reinterpret_cast<const uint8_t*>(plan_.body.data()),
-                                plan_.body.size()),
-                   true);
+      cx.send_data(
+          s, h2::Bytes(reinterpret_cast<const uint8_t*>(plan_.body.data()), plan_.body.size()),
+          true);
     }
     return true;
   }
@@ -382,7 +394,9 @@ class LoadHandler final : public h2engine::Handler {
     Nanos now = now_ns();
     recorder_.request_failed(f->intended, now, why);
     release(*c, *f);
-    pump(cx, now);
+    // Not while send() is inside open_stream (the engine may fail other streams from there):
+    // the sending loop that called it goes on by itself.
+    if (!opening_) pump(cx, now);
   }
 
   void release(Client& c, InFlight& f) {
@@ -406,7 +420,8 @@ class LoadHandler final : public h2engine::Handler {
     // Connect timeout, inactivity timeout.
     for (uint32_t i = 0; i < clients_.size(); ++i) {
       Client& c = clients_[i];
-      if (c.connecting && plan_.connect_timeout > 0 && now - c.connect_started > plan_.connect_timeout) {
+      if (c.connecting && plan_.connect_timeout > 0 &&
+          now - c.connect_started > plan_.connect_timeout) {
         c.connecting = false;
         c.gone = true;
         ++dead_clients_;
@@ -433,8 +448,10 @@ class LoadHandler final : public h2engine::Handler {
       for (Client& c : clients_) {
         for (InFlight& f : c.slots) {
           if (f.stream_id == 0) continue;
-          if (control_.measure_end()) recorder_.request_abandoned(f.intended);
-          else recorder_.request_failed(f.intended, now, FailureReason::kStopped);
+          if (control_.measure_end())
+            recorder_.request_abandoned(f.intended);
+          else
+            recorder_.request_failed(f.intended, now, FailureReason::kStopped);
           release(c, f);
         }
       }
@@ -466,8 +483,10 @@ class LoadHandler final : public h2engine::Handler {
     close_drained(cx);
     if (finished_) return;
     bool work_left;
-    if (schedule_) work_left = !schedule_->exhausted() || !backlog_.empty();
-    else work_left = sent_ < thread_.request_budget;
+    if (schedule_)
+      work_left = !schedule_->exhausted() || !backlog_.empty();
+    else
+      work_left = sent_ < thread_.request_budget;
     if (dead_clients_ == clients_.size()) work_left = false;
     if (work_left && in_flight_ == 0) {
       // Every connection is drained (GOAWAY, refusals) or gone and none is coming: the rest
@@ -543,7 +562,7 @@ class NetworkDriver final : public Driver {
     cfg.listen = false;
     cfg.actors = h2engine::ActorMode::kInline;
     cfg.recv_buffers = 256;
-    cfg.recv_buffer_size = 65536;  // large reads: fewer completions per response byte
+    cfg.recv_buffer_size = 65536;               // large reads: fewer completions per response byte
     cfg.idle_timeout = std::chrono::hours(24);  // h2bench applies its own timeouts
     // Every request is accounted for when stop() is called: waiting for servers to close
     // their side is no part of the run (and some never do, see docs/h2bench.md).
@@ -567,6 +586,8 @@ class NetworkDriver final : public Driver {
 
 }  // namespace
 
-std::unique_ptr<Driver> make_network_driver() { return std::make_unique<NetworkDriver>(); }
+std::unique_ptr<Driver> make_network_driver() {
+  return std::make_unique<NetworkDriver>();
+}
 
 }  // namespace h2bench
