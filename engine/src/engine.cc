@@ -25,6 +25,7 @@ std::string_view close_reason_name(CloseReason reason) noexcept {
     case CloseReason::kLocalClose: return "local close";
     case CloseReason::kConnectFailed: return "connect failed";
     case CloseReason::kConnectRefused: return "connection refused";
+    case CloseReason::kConnectTimeout: return "connect timeout";
   }
   return "unknown";
 }

@@ -142,6 +142,7 @@ void Worker::run(const std::function<void()>& ready) {
     now = Clock::now();
     timers_.expired(now, [this](h2io::Timers::Id id) { on_deadline(id); });
     if (!handler_timers_.empty()) run_handler_timers(now);
+    if (connects_.size() != free_connects_.size()) expire_connects(now);
     if (!waiting_buffers_.empty() && buffers_->available() > 0) {
       std::vector<Session*> waiting;
       waiting.swap(waiting_buffers_);
@@ -178,6 +179,8 @@ std::optional<std::chrono::nanoseconds> Worker::wait_bound(Clock::time_point now
   if (!handler_timers_.empty() && (!next || handler_timers_.top().when < *next))
     next = handler_timers_.top().when;
   if (stopping_ && (!next || stop_deadline_ < *next)) next = stop_deadline_;
+  for (const PendingConnect& pc : connects_)
+    if (pc.op && !pc.cancelled && (!next || pc.deadline < *next)) next = pc.deadline;
   if (listener_ && !listener_->armed() && !stopping_ &&
       (!next || accept_paused_until_ < *next))
     next = accept_paused_until_;
@@ -379,8 +382,9 @@ void Worker::on_connect(const h2io::Completion& c) {
   connects_[index] = PendingConnect{};
   free_connects_.push_back(index);
   if (c.res < 0) {
-    CloseReason why = c.res == -ECONNREFUSED ? CloseReason::kConnectRefused
-                                             : CloseReason::kConnectFailed;
+    CloseReason why = pc.timed_out              ? CloseReason::kConnectTimeout
+                      : c.res == -ECONNREFUSED ? CloseReason::kConnectRefused
+                                               : CloseReason::kConnectFailed;
     ToActor closed{ToActor::Kind::kConnectionClosed, false, StreamRef{},
                    static_cast<uint64_t>(why), pc.user_tag, {}};
     closed.blob = std::strerror(-c.res);
@@ -394,7 +398,8 @@ void Worker::on_connect(const h2io::Completion& c) {
     return;
   }
   h2io::Fd fd = pc.op->release();
-  add_session(fd.release(), /*client=*/true, pc.user_tag, pc.actor);
+  Session* s = add_session(fd.release(), /*client=*/true, pc.user_tag, pc.actor);
+  if (pc.cancelled && s) begin_close(*s, stopping_ ? CloseReason::kShutdown : CloseReason::kConnectTimeout);
 }
 
 // ---- receiving ----------------------------------------------------------------------------
@@ -822,7 +827,9 @@ void Worker::cmd_connect(std::string_view host, uint16_t port, uint64_t user_tag
   }
   connects_[index].user_tag = user_tag;
   connects_[index].actor = actor;
+  connects_[index].deadline = Clock::now() + config_.connect_timeout;
   connects_[index].op->arm(*ring_, OpTag{OpKind::kConnect, index});
+  if (stopping_) cancel_connect(index, false);
 }
 
 StreamRef Worker::cmd_open_stream(ConnectionRef conn, uint32_t stream_id, h2::HeaderList headers,
@@ -888,6 +895,21 @@ void Worker::cmd_close(ConnectionRef conn) {
   mark_dirty(*s);
 }
 
+void Worker::cancel_connect(uint32_t index, bool timed_out) {
+  PendingConnect& pc = connects_[index];
+  if (!pc.op || pc.cancelled) return;
+  pc.cancelled = true;
+  pc.timed_out = timed_out;
+  // The connect completes with -ECANCELED and is reported like any failed connect.
+  h2io::prep_cancel(*ring_, OpTag{OpKind::kConnect, index}, OpTag{OpKind::kCancel, 0});
+}
+
+void Worker::expire_connects(Clock::time_point now) {
+  for (uint32_t i = 0; i < connects_.size(); ++i)
+    if (connects_[i].op && !connects_[i].cancelled && connects_[i].deadline <= now)
+      cancel_connect(i, true);
+}
+
 void Worker::cmd_schedule_timer(uint64_t delay_us, uint64_t token) {
   handler_timers_.push(HandlerTimer{Clock::now() + std::chrono::microseconds(delay_us), token});
 }
@@ -913,6 +935,7 @@ void Worker::drain_control() {
         if (listener_) {
           h2io::prep_cancel(*ring_, OpTag{OpKind::kAccept, 0}, OpTag{OpKind::kCancel, 0});
         }
+        for (uint32_t i = 0; i < connects_.size(); ++i) cancel_connect(i, false);
         for (auto& s : sessions_) {
           if (!s || s->closing) continue;
           try {

@@ -82,7 +82,12 @@ class Worker {
     std::unique_ptr<h2io::ConnectOp> op;
     uint64_t user_tag = 0;
     unsigned actor = 0;
+    Clock::time_point deadline{};
+    bool cancelled = false;  // timed out or stopping: a cancel is queued
+    bool timed_out = false;
   };
+  void cancel_connect(uint32_t index, bool timed_out);
+  void expire_connects(Clock::time_point now);
 
   // ---- loop pieces ----
   void dispatch(const h2io::Completion& c);

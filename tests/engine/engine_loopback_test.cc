@@ -379,6 +379,66 @@ TEST(Engine, ConnectToAClosedPortReportsConnectionRefused) {
   ::close(sock);
 }
 
+// A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it
+// neither succeeds nor fails until TCP gives up (minutes).
+struct BlackHole {
+  int listener = -1;
+  std::vector<int> fillers;
+  uint16_t port = 0;
+  BlackHole() {
+    listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(listener, 0);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    for (int i = 0; i < 3; ++i) {
+      int f = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(f, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+      fillers.push_back(f);
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  ~BlackHole() {
+    for (int f : fillers) ::close(f);
+    ::close(listener);
+  }
+};
+
+TEST(Engine, AConnectThatHangsEndsAtTheConnectTimeout) {
+  BlackHole hole;
+  Results r;
+  auto cfg = client_config(r, 1, "/");
+  cfg.connect_timeout = 300ms;
+  h2engine::Engine client(cfg);
+  client.start();
+  client.connect(0, "127.0.0.1", hole.port, 5);
+  client.connect(0, "127.0.0.1", hole.port, 6);
+  client.connect(0, "127.0.0.1", hole.port, 7);
+  client.connect(0, "127.0.0.1", hole.port, 8);
+  ASSERT_TRUE(r.wait_for([&] { return r.closed == 4; }, 10s)) << r.closed << " " << r.opened;
+  std::lock_guard lock(r.mu);
+  EXPECT_EQ(r.opened, 0);
+  EXPECT_EQ(r.last_close, h2engine::CloseReason::kConnectTimeout);
+}
+
+TEST(Engine, StopDoesNotWaitForAHangingConnect) {
+  BlackHole hole;
+  Results r;
+  auto cfg = client_config(r, 1, "/");
+  cfg.connect_timeout = std::chrono::milliseconds(600000);
+  h2engine::Engine client(cfg);
+  client.start();
+  for (uint64_t tag = 0; tag < 4; ++tag) client.connect(0, "127.0.0.1", hole.port, tag);
+  std::this_thread::sleep_for(100ms);
+  auto t0 = std::chrono::steady_clock::now();
+  client.stop();  // cancels the connects; bounded by the shutdown deadline at worst
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 6s);
+}
+
 TEST(Engine, GracefulStopLetsAStreamInFlightFinish) {
   h2engine::Engine server(server_config(h2engine::ActorMode::kInline));
   server.start();

@@ -337,9 +337,6 @@ def test_unreachable_address_is_counted(tmp_path):
     assert sum(run.errors().values()) == 4
 
 
-@pytest.mark.xfail(raises=subprocess.TimeoutExpired, strict=True,
-                   reason="engine: stop() waits for pending connects, which the kernel retries "
-                          "for ~2 min (no cancel of ConnectOp at stop); see docs/h2bench.md")
 def test_connect_timeout_is_counted_and_ends_the_run(tmp_path):
     # A listener whose accept queue is full: SYNs are dropped, connect() hangs.
     with socket.socket() as listener:

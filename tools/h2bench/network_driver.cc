@@ -33,6 +33,8 @@ FailureReason failure_of(CloseReason why) {
       return FailureReason::kConnectRefused;
     case CloseReason::kConnectFailed:
       return FailureReason::kConnectError;
+    case CloseReason::kConnectTimeout:
+      return FailureReason::kConnectTimeout;
     case CloseReason::kProtocolError:
       return FailureReason::kProtocolError;
     case CloseReason::kIdleTimeout:
@@ -567,6 +569,8 @@ class NetworkDriver final : public Driver {
     // Every request is accounted for when stop() is called: waiting for servers to close
     // their side is no part of the run (and some never do, see docs/h2bench.md).
     cfg.shutdown_deadline = std::chrono::milliseconds(200);
+    if (plan.connect_timeout > 0)
+      cfg.connect_timeout = std::chrono::milliseconds((plan.connect_timeout + 999999) / 1000000);
     cfg.initial_window_size = plan.window_bits >= 31 ? 0x7fffffff : (1u << plan.window_bits) - 1;
     cfg.connection_window_size =
         plan.connection_window_bits >= 31 ? 0x7fffffff : (1u << plan.connection_window_bits) - 1;

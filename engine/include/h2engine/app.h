@@ -60,6 +60,7 @@ enum class CloseReason : uint8_t {
   kLocalClose,       // Context::close_connection
   kConnectFailed,    // client side: the TCP connection could not be made
   kConnectRefused,   // client side: ECONNREFUSED
+  kConnectTimeout,   // client side: EngineConfig::connect_timeout passed
 };
 std::string_view close_reason_name(CloseReason reason) noexcept;
 

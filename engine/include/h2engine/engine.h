@@ -54,6 +54,7 @@ struct EngineConfig {
 
   // Deadlines.
   std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds connect_timeout{10000};  // client side: TCP connect
   std::chrono::milliseconds settings_ack_timeout{10000};
   std::chrono::milliseconds shutdown_deadline{5000};
 
