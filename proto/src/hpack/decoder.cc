@@ -222,7 +222,10 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
       // A view into the table: eviction leaves bytes in place, and before an insertion that
       // would move them, the views are copied to the strings (see insert_field).
       if constexpr (kStable) {
-        emit(strings.copy(entry.name), strings.copy(entry.value), false, entry.tag);
+        // A static name needs no copy: the static table's own string is as stable as it gets.
+        const std::string_view name =
+            entry.tag != 0 ? detail::kStaticTable[entry.tag].name : strings.copy(entry.name);
+        emit(name, strings.copy(entry.value), false, entry.tag);
       } else {
         emit(entry.name, entry.value, false, entry.tag);
       }
@@ -261,7 +264,7 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
     } else if (name_index - static_size <= s.table.entries()) {
       // Copied: inserting this very field may evict the entry the name comes from.
       const detail::TableEntry entry = s.table.at(name_index - static_size);
-      name = copy_to_arena(strings, entry.name);
+      name = entry.tag != 0 ? detail::kStaticTable[entry.tag].name : copy_to_arena(strings, entry.name);
       static_name = entry.tag;
     } else {
       return fail(DecodeErrorKind::kInvalidIndex);
