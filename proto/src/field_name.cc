@@ -20,11 +20,11 @@ constexpr std::array<Named, 6> kExtra = {{{"te", kTe},
                                           {"proxy-connection", kProxyConnection},
                                           {"upgrade", kUpgrade}}};
 
-// A direct-mapped table keyed by length, first and last byte: every known name gets a bucket
-// of at most kWays entries, so a name costs one hash and one or two word-wise compares.
+// A direct-mapped table keyed by length, first and last byte, collision-free for the known
+// names (checked at compile time): a name costs one hash and one word-wise compare against
+// the bytes stored in its slot.
 constexpr size_t kMaxLength = 32;
 constexpr size_t kBuckets = 256;
-constexpr size_t kWays = 2;
 
 constexpr size_t bucket_of(std::string_view name) noexcept {
   const auto first = static_cast<unsigned char>(name.front());
@@ -32,21 +32,28 @@ constexpr size_t bucket_of(std::string_view name) noexcept {
   return (name.size() + first * 16 + last * 8) & (kBuckets - 1);
 }
 
+struct Slot {
+  uint8_t length = 0;  // 0: empty
+  Token token = kOther;
+  char text[kMaxLength] = {};
+};
+
 struct Table {
-  std::array<std::array<Named, kWays>, kBuckets> slots{};
-  std::array<uint8_t, kBuckets> count{};
+  std::array<Slot, kBuckets> slots{};
   bool fits = true;
 };
 
 constexpr Table build() {
   Table t;
   auto add = [&](std::string_view name, Token token) {
-    const size_t b = bucket_of(name);
-    if (t.count[b] == kWays || name.size() >= kMaxLength) {
+    Slot& slot = t.slots[bucket_of(name)];
+    if (slot.length != 0 || name.size() >= kMaxLength) {
       t.fits = false;
       return;
     }
-    t.slots[b][t.count[b]++] = {name, token};
+    slot.length = static_cast<uint8_t>(name.size());
+    slot.token = token;
+    for (size_t i = 0; i < name.size(); ++i) slot.text[i] = name[i];
   };
   const auto& table = hpack::detail::kStaticTable;
   for (size_t i = 1; i <= hpack::detail::kStaticTableSize; ++i)
@@ -56,18 +63,15 @@ constexpr Table build() {
 }
 
 constexpr Table kTable = build();
-static_assert(kTable.fits, "field-name table: a bucket overflowed; change bucket_of");
+static_assert(kTable.fits, "field-name table: two names share a slot; change bucket_of");
 
 }  // namespace
 
 Token classify(std::string_view name) noexcept {
   const size_t n = name.size();
   if (n == 0 || n >= kMaxLength) return kOther;
-  const size_t b = bucket_of(name);
-  for (unsigned i = 0; i < kTable.count[b]; ++i) {
-    const Named& e = kTable.slots[b][i];
-    if (e.name.size() == n && detail::same_bytes(e.name.data(), name.data(), n)) return e.token;
-  }
+  const Slot& slot = kTable.slots[bucket_of(name)];
+  if (slot.length == n && detail::same_bytes(slot.text, name.data(), n)) return slot.token;
   return kOther;
 }
 
