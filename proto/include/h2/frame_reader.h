@@ -57,10 +57,11 @@ class Reader {
  private:
   enum class State : uint8_t { kHeader, kPayload, kDataPadLength, kData, kSkip };
 
-  Result fail(FrameError error);
-  Result on_header(Bytes& input);
-  Result parse_buffered(Bytes payload);
-  Result next_data_piece(Bytes& input);
+  // Helpers fill the caller's Result (kNeedMore unless they say otherwise).
+  void fail(FrameError error, Result& r);
+  void on_header(Bytes& input, Result& r);
+  void parse_buffered(Bytes payload, Result& r);
+  void next_data_piece(Bytes& input, Result& r);
 
   bool opaque(uint8_t type) const noexcept {
     return !parse_extensions_ && (type == static_cast<uint8_t>(FrameType::kOrigin) ||

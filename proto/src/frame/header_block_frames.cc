@@ -17,7 +17,7 @@ uint8_t* wire::put_priority(uint8_t* p, const PrioritySpec& spec) noexcept {
 }
 
 FrameError detail::parse_headers(const FrameHeader& h, Bytes payload, Frame& out) noexcept {
-  HeadersFrame f;
+  HeadersFrame& f = out.emplace<HeadersFrame>();  // in place, see parse_data
   f.stream_id = h.stream_id;
   f.flags = h.flags;
   const size_t fixed = h.has(flags::kPriority) ? 5 : 0;
@@ -30,7 +30,6 @@ FrameError detail::parse_headers(const FrameHeader& h, Bytes payload, Frame& out
     payload = payload.subspan(5);
   }
   f.fragment = payload;
-  out = f;
   return {};
 }
 
