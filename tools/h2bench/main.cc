@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "html_report.h"
 #include "json_report.h"
+#include "h2io/uring_probe.h"
 #include "network_driver.h"
 #include "results.h"
 #include "runner.h"
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   if (plan.simulate) {
     driver = std::make_unique<SimulatedDriver>(*plan.simulate);
   } else {
+    // The network driver runs on io_uring: say so plainly, at once, if it is unusable.
+    h2io::require_io_uring_or_exit("h2bench");
     driver = make_network_driver();
   }
   if (!driver) {
