@@ -282,3 +282,46 @@ TEST(HpackEncoderStaticNames, ValuesAboveTheStaticTableMeanNotStatic) {
 
 }  // namespace
 }  // namespace h2::hpack
+
+namespace h2::hpack {
+namespace {
+
+// The default encoder first tries the entry each position matched last time. Fields that move
+// between positions, values that change in place, entries evicted by a shrinking table and
+// size updates must all still decode to what was sent (a stale entry taken for a match would
+// decode to another field).
+TEST(HpackEncoderPositionMemo, RoundTripsWhateverMovesAndIsEvicted) {
+  Encoder encoder;
+  Decoder decoder;
+  std::vector<std::string> values = {"alpha-value-long-enough-to-matter-0123456789", "beta",
+                                     "gamma-gamma-gamma", "delta"};
+  auto block_of = [&](size_t rotate, int round) {
+    std::vector<HeaderField> b;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const size_t k = (i + rotate) % values.size();
+      b.push_back({"x-field-" + std::to_string(k), values[k], false});
+    }
+    b.push_back({"user-agent", "agent/" + std::to_string(round % 3), false});
+    return b;
+  };
+  for (int round = 0; round < 200; ++round) {
+    if (round % 17 == 5) values[static_cast<size_t>(round) % values.size()] += "+";
+    if (round == 60) {
+      encoder.set_max_table_size(128);  // evicts most entries
+      decoder.set_max_allowed_table_size(128);
+    }
+    if (round == 120) {
+      encoder.set_max_table_size(4096);
+      decoder.set_max_allowed_table_size(4096);
+    }
+    const std::vector<HeaderField> block = block_of(static_cast<size_t>(round / 7), round);
+    ByteBuffer out;
+    encoder.encode(block, out);
+    std::vector<HeaderField> decoded;
+    ASSERT_FALSE(decoder.decode(out.view(), decoded)) << "round " << round;
+    ASSERT_EQ(decoded, block) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace h2::hpack

@@ -96,6 +96,28 @@ struct Encoder::Impl {
   bool size_changed = false;  // kDefault: minimum and final size
   uint32_t smallest_size = UINT32_MAX;
 
+  // kDefault: the dynamic entry each position of the previous blocks matched or added. Clients
+  // and servers send the same fields in the same places block after block, so the entry is
+  // checked first (its bytes compared, exactly what a hash hit is checked with) before the
+  // value is hashed. The default strategy never holds two entries with the same name and value
+  // (it adds a field only when no entry matches), so the entry found this way is the one the
+  // hash lookup would find.
+  static constexpr size_t kMemoSlots = 16;
+  uint64_t memo[kMemoSlots] = {};
+
+  uint64_t find_field_at(size_t position, std::string_view name, std::string_view value) const {
+    if (position >= kMemoSlots) return 0;
+    const uint64_t seq = memo[position];
+    if (seq < table.oldest_seq() || seq >= table.next_seq()) return 0;
+    const detail::TableEntry e = table.by_seq(seq);
+    if (h2::detail::bytes_equal(e.value, value) && h2::detail::bytes_equal(e.name, name))
+      return seq;
+    return 0;
+  }
+  void remember(size_t position, uint64_t seq) {
+    if (position < kMemoSlots) memo[position] = seq;
+  }
+
   uint64_t find_field(std::string_view name, std::string_view value, uint32_t hash) const {
     if (link_slots == 0) return 0;
     for (uint64_t seq = by_field[hash & bucket_mask]; seq >= table.oldest_seq();
@@ -156,7 +178,8 @@ struct Encoder::Impl {
   }
 
   void write_size_updates(ByteBuffer& out);
-  void encode_default(const HeaderField& field, detail::StaticNameRange range, ByteBuffer& out);
+  void encode_default(const HeaderField& field, detail::StaticNameRange range, size_t position,
+                      ByteBuffer& out);
   void encode_python(const HeaderField& field, ByteBuffer& out);
 };
 
@@ -184,7 +207,7 @@ void Encoder::Impl::write_size_updates(ByteBuffer& out) {
 }
 
 void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameRange range,
-                                   ByteBuffer& out) {
+                                   size_t position, ByteBuffer& out) {
   const std::string_view name = field.name;
   const std::string_view value = field.value;
 
@@ -209,9 +232,14 @@ void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameR
         return finish();
       }
     }
+    if (const uint64_t seq = find_field_at(position, name, value); seq != 0) {
+      p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
+      return finish();
+    }
     name_hash = range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
     field_hash = detail::hash_string(value, name_hash);
     if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
+      remember(position, seq);
       p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
       return finish();
     }
@@ -239,7 +267,10 @@ void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameR
   if (name_index == 0) p = write_string_compact(p, name);
   p = write_string_compact(p, value);
   finish();
-  if (worth_indexing) add(name, value, name_hash, field_hash);
+  if (worth_indexing) {
+    add(name, value, name_hash, field_hash);
+    remember(position, table.next_seq() - 1);  // a stale seq if it did not fit: never live
+  }
 }
 
 // python-hpack 4.x, Encoder.add + HeaderTable.search, reproduced choice for choice.
@@ -333,9 +364,10 @@ void Encoder::encode(std::span<const HeaderField> headers, ByteBuffer& out) {
   if (s.strategy == EncoderStrategy::kPythonHpack) {
     for (const HeaderField& field : headers) s.encode_python(field, out);
   } else {
-    for (const HeaderField& field : headers)
-      s.encode_default(field, detail::find_static_name(field.name, detail::hash_string(field.name)),
-                       out);
+    for (size_t i = 0; i < headers.size(); ++i)
+      s.encode_default(headers[i],
+                       detail::find_static_name(headers[i].name, detail::hash_string(headers[i].name)),
+                       i, out);
   }
 }
 
@@ -345,7 +377,7 @@ void Encoder::encode(std::span<const HeaderField> headers, std::span<const uint8
   if (s.strategy == EncoderStrategy::kPythonHpack) return encode(headers, out);
   s.write_size_updates(out);
   for (size_t i = 0; i < headers.size(); ++i)
-    s.encode_default(headers[i], detail::static_name_range(static_names[i]), out);
+    s.encode_default(headers[i], detail::static_name_range(static_names[i]), i, out);
 }
 
 }  // namespace h2::hpack
