@@ -427,16 +427,24 @@ size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena
   return kept + 1;
 }
 
+namespace {
+// The error paths of parse_content_length, out of line so the loop stays small.
+[[noreturn, gnu::cold, gnu::noinline]] void fail_content_length(std::string_view value) {
+  fail("Invalid content-length header: " + printable(value));
+}
+[[noreturn, gnu::cold, gnu::noinline]] void fail_conflicting_lengths(uint64_t a, uint64_t b) {
+  fail("Conflicting content-length headers: " + std::to_string(a) + " and " + std::to_string(b));
+}
+}  // namespace
+
 std::optional<uint64_t> parse_content_length(HeaderList headers, const Token* tokens) {
   std::optional<uint64_t> length;
   for (size_t i = 0; i < headers.size(); ++i) {
     const Header& h = headers[i];
     if (tokens ? tokens[i] != field_name::kContentLength : h.name != "content-length") continue;
     const std::optional<uint64_t> v = parse_digits(h.value);
-    if (!v) fail("Invalid content-length header: " + printable(h.value));
-    if (length && *length != *v)
-      fail("Conflicting content-length headers: " + std::to_string(*length) + " and " +
-           std::to_string(*v));
+    if (!v) fail_content_length(h.value);
+    if (length && *length != *v) fail_conflicting_lengths(*length, *v);
     length = v;
   }
   return length;
