@@ -295,13 +295,15 @@ TEST(HpackEncoderPositionMemo, RoundTripsWhateverMovesAndIsEvicted) {
   Decoder decoder;
   std::vector<std::string> values = {"alpha-value-long-enough-to-matter-0123456789", "beta",
                                      "gamma-gamma-gamma", "delta"};
+  const std::vector<std::string> names = {"x-field-0", "x-field-1", "x-field-2", "x-field-3"};
+  const std::vector<std::string> agents = {"agent/0", "agent/1", "agent/2"};
   auto block_of = [&](size_t rotate, int round) {
-    std::vector<HeaderField> b;
+    std::vector<HeaderField> b;  // views into names, values and agents
     for (size_t i = 0; i < values.size(); ++i) {
       const size_t k = (i + rotate) % values.size();
-      b.push_back({"x-field-" + std::to_string(k), values[k], false});
+      b.push_back({names[k], values[k], false});
     }
-    b.push_back({"user-agent", "agent/" + std::to_string(round % 3), false});
+    b.push_back({"user-agent", agents[static_cast<size_t>(round) % agents.size()], false});
     return b;
   };
   for (int round = 0; round < 200; ++round) {

@@ -102,11 +102,12 @@ struct Encoder::Impl {
   // value is hashed. The default strategy never holds two entries with the same name and value
   // (it adds a field only when no entry matches), so the entry found this way is the one the
   // hash lookup would find.
+  // Allocated with the table index (an encoder that never indexed anything does not carry it).
   static constexpr size_t kMemoSlots = 16;
-  uint64_t memo[kMemoSlots] = {};
+  std::unique_ptr<uint64_t[]> memo;
 
   uint64_t find_field_at(size_t position, std::string_view name, std::string_view value) const {
-    if (position >= kMemoSlots) return 0;
+    if (position >= kMemoSlots || !memo) return 0;
     const uint64_t seq = memo[position];
     if (seq < table.oldest_seq() || seq >= table.next_seq()) return 0;
     const detail::TableEntry e = table.by_seq(seq);
@@ -115,7 +116,7 @@ struct Encoder::Impl {
     return 0;
   }
   void remember(size_t position, uint64_t seq) {
-    if (position < kMemoSlots) memo[position] = seq;
+    if (position < kMemoSlots && memo) memo[position] = seq;
   }
 
   uint64_t find_field(std::string_view name, std::string_view value, uint32_t hash) const {
@@ -166,6 +167,7 @@ struct Encoder::Impl {
     std::unique_ptr<Link[]> old_links = std::move(links);
     const uint64_t old_mask = link_mask;
     links.reset(new Link[slots]);
+    if (!memo) memo.reset(new uint64_t[kMemoSlots]());
     by_name.reset(new uint64_t[buckets]());
     by_field.reset(new uint64_t[buckets]());
     link_slots = slots;
