@@ -190,6 +190,9 @@ std::optional<std::chrono::nanoseconds> Worker::wait_bound(Clock::time_point now
     Clock::time_point soon = now + std::chrono::milliseconds(1);
     if (!next || soon < *next) next = soon;
   }
+  // Connections still to flush (flush_dirty stops after a few rounds of handler chains):
+  // do not sleep.
+  if (!dirty_.empty()) return std::chrono::nanoseconds(0);
   if (!next) return std::nullopt;
   if (*next <= now) return std::chrono::nanoseconds(0);
   return *next - now;
