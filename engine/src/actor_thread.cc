@@ -1,5 +1,6 @@
 #include "actor_thread.h"
 
+#include "handler_call.h"
 #include "header_blob.h"
 #include "worker.h"
 
@@ -85,7 +86,9 @@ class ActorThread::ActorContext final : public Context {
 ActorThread::ActorThread(unsigned index, const EngineConfig& config)
     : index_(index), config_(config) {}
 
-ActorThread::~ActorThread() { stop(); }
+ActorThread::~ActorThread() {
+  stop();
+}
 
 void ActorThread::attach(std::vector<Mailbox*> mailboxes, std::vector<Worker*> workers) {
   mailboxes_ = std::move(mailboxes);
@@ -124,44 +127,21 @@ void ActorThread::post(unsigned worker, ToWorker&& m) {
 
 void ActorThread::dispatch(ToActor& m) {
   if (!handler_) return;
-  Handler& h = *handler_;
-  Context& cx = *context_;
-  switch (m.kind) {
-    case ToActor::Kind::kConnectionOpen:
-      next_stream_id_[connection_key(m.ref.connection)] = 1;
-      h.on_connection_open(cx, m.ref.connection, m.value);
-      break;
-    case ToActor::Kind::kConnectionClosed:
-      next_stream_id_.erase(connection_key(m.ref.connection));
-      h.on_connection_closed(cx, m.ref.connection, static_cast<CloseReason>(m.value), m.aux);
-      break;
-    case ToActor::Kind::kHeaders:
-      decode_header_blob(m.blob, scratch_);
-      h.on_headers(cx, m.ref, scratch_, m.end_stream);
-      break;
-    case ToActor::Kind::kInformational:
-      decode_header_blob(m.blob, scratch_);
-      h.on_informational(cx, m.ref, scratch_);
-      break;
-    case ToActor::Kind::kData:
-      h.on_data(cx, m.ref,
-                h2::Bytes(reinterpret_cast<const uint8_t*>(m.blob.data()), m.blob.size()),
-                m.end_stream);
-      break;
-    case ToActor::Kind::kTrailers:
-      decode_header_blob(m.blob, scratch_);
-      h.on_trailers(cx, m.ref, scratch_);
-      break;
-    case ToActor::Kind::kReset:
-      h.on_reset(cx, m.ref, static_cast<h2::ErrorCode>(m.value));
-      break;
-    case ToActor::Kind::kLost:
-      h.on_stream_lost(cx, m.ref, static_cast<CloseReason>(m.value));
-      break;
-    case ToActor::Kind::kSent:
-      h.on_sent(cx, m.ref, m.value);
-      break;
+  if (m.kind == ToActor::Kind::kConnectionOpen)
+    next_stream_id_[connection_key(m.ref.connection)] = 1;
+  if (m.kind == ToActor::Kind::kConnectionClosed)
+    next_stream_id_.erase(connection_key(m.ref.connection));
+  // The message owns its payload: header kinds carry a header blob, DATA the bytes.
+  h2::HeaderList headers;
+  h2::Bytes data;
+  if (m.kind == ToActor::Kind::kHeaders || m.kind == ToActor::Kind::kInformational ||
+      m.kind == ToActor::Kind::kTrailers) {
+    decode_header_blob(m.blob, scratch_);
+    headers = scratch_;
+  } else if (m.kind == ToActor::Kind::kData) {
+    data = h2::Bytes(reinterpret_cast<const uint8_t*>(m.blob.data()), m.blob.size());
   }
+  call_handler(*handler_, *context_, m, headers, data);
 }
 
 bool ActorThread::drain() {

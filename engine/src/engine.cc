@@ -16,16 +16,26 @@ namespace h2engine {
 
 std::string_view close_reason_name(CloseReason reason) noexcept {
   switch (reason) {
-    case CloseReason::kPeerClosed: return "peer closed";
-    case CloseReason::kProtocolError: return "protocol error";
-    case CloseReason::kSocketError: return "socket error";
-    case CloseReason::kIdleTimeout: return "idle timeout";
-    case CloseReason::kSettingsTimeout: return "settings timeout";
-    case CloseReason::kShutdown: return "shutdown";
-    case CloseReason::kLocalClose: return "local close";
-    case CloseReason::kConnectFailed: return "connect failed";
-    case CloseReason::kConnectRefused: return "connection refused";
-    case CloseReason::kConnectTimeout: return "connect timeout";
+    case CloseReason::kPeerClosed:
+      return "peer closed";
+    case CloseReason::kProtocolError:
+      return "protocol error";
+    case CloseReason::kSocketError:
+      return "socket error";
+    case CloseReason::kIdleTimeout:
+      return "idle timeout";
+    case CloseReason::kSettingsTimeout:
+      return "settings timeout";
+    case CloseReason::kShutdown:
+      return "shutdown";
+    case CloseReason::kLocalClose:
+      return "local close";
+    case CloseReason::kConnectFailed:
+      return "connect failed";
+    case CloseReason::kConnectRefused:
+      return "connection refused";
+    case CloseReason::kConnectTimeout:
+      return "connect timeout";
   }
   return "unknown";
 }
@@ -55,7 +65,9 @@ Engine::Engine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   if (impl_->config.actor_threads == 0) impl_->config.actor_threads = 1;
 }
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+  stop();
+}
 
 void Engine::start() {
   Impl& m = *impl_;
@@ -168,10 +180,16 @@ void Engine::wait(std::chrono::milliseconds interval, const std::function<void()
   stop();
 }
 
-bool Engine::stop_requested() const noexcept { return impl_->stop_flag.load(); }
+bool Engine::stop_requested() const noexcept {
+  return impl_->stop_flag.load();
+}
 
-uint16_t Engine::port() const noexcept { return impl_->port; }
-unsigned Engine::worker_count() const noexcept { return impl_->config.workers; }
+uint16_t Engine::port() const noexcept {
+  return impl_->port;
+}
+unsigned Engine::worker_count() const noexcept {
+  return impl_->config.workers;
+}
 
 std::vector<CountersSnapshot> Engine::counters() const {
   std::vector<CountersSnapshot> out;

@@ -23,13 +23,13 @@ struct StreamOut {
   bool local_ended = false;   // END_STREAM sent, or queued to follow `pending`
   bool end_after_pending = false;
   bool has_trailers = false;
-  bool active = false;   // in Session::active (has pending data)
-  uint8_t urgency = 3;   // RFC 9218 §4.1 (0 most urgent .. 7), default 3
+  bool active = false;  // in Session::active (has pending data)
+  uint8_t urgency = 3;  // RFC 9218 §4.1 (0 most urgent .. 7), default 3
   bool incremental = false;
   bool signalled = false;  // the peer sent a priority signal for it
-  std::string pending;   // queued body bytes not yet handed to the H2Connection
+  std::string pending;     // queued body bytes not yet handed to the H2Connection
   size_t pending_off = 0;
-  std::string trailers;  // header blob, sent once pending is out
+  std::string trailers;        // header blob, sent once pending is out
   size_t sent_unreported = 0;  // for Handler::on_sent, reported after the handler returns
 
   size_t pending_size() const { return pending.size() - pending_off; }
@@ -46,7 +46,10 @@ struct PendingOpen {
 struct Session {
   Session(uint16_t worker, uint32_t slot, uint32_t generation, int socket, bool client_side,
           uint16_t buffer_group, const h2::H2Configuration& config)
-      : ref{worker, slot, generation}, fd(socket), client(client_side), conn(config),
+      : ref{worker, slot, generation},
+        fd(socket),
+        client(client_side),
+        conn(config),
         recv(socket, buffer_group) {}
 
   ConnectionRef ref;
@@ -76,13 +79,13 @@ struct Session {
   bool recv_paused = false;  // backpressure or buffer ring dry: not re-armed
   bool waiting_buffers = false;
 
-  bool dirty = false;         // in the worker's flush list this turn
+  bool dirty = false;  // in the worker's flush list this turn
   bool settings_acked = false;
   bool remote_settings_seen = false;
   bool goaway_received = false;
-  bool local_close = false;   // close_connection() asked; close when streams are done
-  bool closing = false;       // going away: no more application calls
-  bool shut = false;          // shutdown(2) done, waiting for the last completions
+  bool local_close = false;  // close_connection() asked; close when streams are done
+  bool closing = false;      // going away: no more application calls
+  bool shut = false;         // shutdown(2) done, waiting for the last completions
   CloseReason reason = CloseReason::kPeerClosed;
   unsigned log_budget = 4;
 
@@ -113,9 +116,7 @@ struct Session {
     }
   }
   StreamRef stream_ref(uint32_t id) const { return StreamRef{ref, id}; }
-  size_t unsent_bytes() const {
-    return conn.outbound_buffer_size() + (sendbuf.size() - send_off);
-  }
+  size_t unsent_bytes() const { return conn.outbound_buffer_size() + (sendbuf.size() - send_off); }
 };
 
 }  // namespace h2engine

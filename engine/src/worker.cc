@@ -10,9 +10,10 @@
 #include <cstring>
 
 #include "actor_thread.h"
-#include "header_blob.h"
 #include "h2io/address.h"
 #include "h2io/error.h"
+#include "handler_call.h"
+#include "header_blob.h"
 #include "priority_signal.h"
 
 namespace h2engine {
@@ -28,7 +29,9 @@ constexpr uint32_t kIdleTimer = 0;      // idle timeout, or the linger of a clos
 constexpr uint32_t kSettingsTimer = 1;  // our SETTINGS not acknowledged in time
 constexpr std::chrono::milliseconds kLinger{1000};
 
-h2io::Timers::Id timer_id(uint32_t slot, uint32_t kind) { return slot * 2 + kind; }
+h2io::Timers::Id timer_id(uint32_t slot, uint32_t kind) {
+  return slot * 2 + kind;
+}
 
 h2::Bytes as_bytes(std::string_view s) {
   return h2::Bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -78,12 +81,8 @@ class Worker::InlineContext final : public Context {
 
 // ---- set-up -------------------------------------------------------------------------------
 
-Worker::Worker(unsigned index, const EngineConfig& config,
-               std::unique_ptr<h2io::Listener> listener)
-    : index_(index),
-      config_(config),
-      listener_(std::move(listener)),
-      timers_(Clock::now()) {
+Worker::Worker(unsigned index, const EngineConfig& config, std::unique_ptr<h2io::Listener> listener)
+    : index_(index), config_(config), listener_(std::move(listener)), timers_(Clock::now()) {
   h2_server_config_ = config.h2;
   h2_server_config_.client_side = false;
   // A peer's graceful GOAWAY must let the streams it covers finish (RFC 9113 §6.8).
@@ -181,8 +180,7 @@ std::optional<std::chrono::nanoseconds> Worker::wait_bound(Clock::time_point now
   if (stopping_ && (!next || stop_deadline_ < *next)) next = stop_deadline_;
   for (const PendingConnect& pc : connects_)
     if (pc.op && !pc.cancelled && (!next || pc.deadline < *next)) next = pc.deadline;
-  if (listener_ && !listener_->armed() && !stopping_ &&
-      (!next || accept_paused_until_ < *next))
+  if (listener_ && !listener_->armed() && !stopping_ && (!next || accept_paused_until_ < *next))
     next = accept_paused_until_;
   // Held messages are retried each turn; an actor wakes us when it drains, this is the
   // safety net.
@@ -267,9 +265,9 @@ Session* Worker::add_session(int fd, bool client, uint64_t user_tag, unsigned ac
   }
   uint32_t gen = ++generations_[slot] & 0xffffff;  // 24 bits survive the OpTag encoding
   generations_[slot] = gen;
-  sessions_[slot] = std::make_unique<Session>(static_cast<uint16_t>(index_), slot, gen, fd,
-                                              client, kBufferGroup,
-                                              client ? h2_client_config_ : h2_server_config_);
+  sessions_[slot] =
+      std::make_unique<Session>(static_cast<uint16_t>(index_), slot, gen, fd, client, kBufferGroup,
+                                client ? h2_client_config_ : h2_server_config_);
   Session& s = *sessions_[slot];
   s.user_tag = user_tag;
   s.actor = actor;
@@ -385,11 +383,11 @@ void Worker::on_connect(const h2io::Completion& c) {
   connects_[index] = PendingConnect{};
   free_connects_.push_back(index);
   if (c.res < 0) {
-    CloseReason why = pc.timed_out              ? CloseReason::kConnectTimeout
+    CloseReason why = pc.timed_out             ? CloseReason::kConnectTimeout
                       : c.res == -ECONNREFUSED ? CloseReason::kConnectRefused
                                                : CloseReason::kConnectFailed;
-    ToActor closed{ToActor::Kind::kConnectionClosed, false, StreamRef{},
-                   static_cast<uint64_t>(why), pc.user_tag, {}};
+    ToActor closed{ToActor::Kind::kConnectionClosed, false,       StreamRef{},
+                   static_cast<uint64_t>(why),       pc.user_tag, {}};
     closed.blob = std::strerror(-c.res);
     if (handler_) {
       call_handler(closed, {}, {});
@@ -402,7 +400,8 @@ void Worker::on_connect(const h2io::Completion& c) {
   }
   h2io::Fd fd = pc.op->release();
   Session* s = add_session(fd.release(), /*client=*/true, pc.user_tag, pc.actor);
-  if (pc.cancelled && s) begin_close(*s, stopping_ ? CloseReason::kShutdown : CloseReason::kConnectTimeout);
+  if (pc.cancelled && s)
+    begin_close(*s, stopping_ ? CloseReason::kShutdown : CloseReason::kConnectTimeout);
 }
 
 // ---- receiving ----------------------------------------------------------------------------
@@ -489,8 +488,12 @@ void Worker::deliver(Session& s, const h2::Event& event) {
       WorkerCounters::bump(w.counters_.resets);
       if (!s.find(e.stream_id)) return;
       s.remove(e.stream_id);
-      ToActor m{ToActor::Kind::kReset, false, s.stream_ref(e.stream_id),
-                static_cast<uint64_t>(e.error_code), 0, {}};
+      ToActor m{ToActor::Kind::kReset,
+                false,
+                s.stream_ref(e.stream_id),
+                static_cast<uint64_t>(e.error_code),
+                0,
+                {}};
       w.to_app(s, std::move(m));
       w.open_pending(s);
     }
@@ -524,8 +527,9 @@ void Worker::deliver(Session& s, const h2::Event& event) {
       // RFC 9218 §7.1 PRIORITY_UPDATE (type 0x10): prioritized stream id, then the field.
       if (e.frame.type != 0x10 || e.frame.stream_id != 0 || e.frame.payload.size() < 4) return;
       const uint8_t* p = e.frame.payload.data();
-      uint32_t id = ((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) |
-                     p[3]) & 0x7fffffff;
+      uint32_t id =
+          ((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]) &
+          0x7fffffff;
       StreamOut* st = s.find(id);
       if (!st) return;
       std::string_view value(reinterpret_cast<const char*>(p + 4), e.frame.payload.size() - 4);
@@ -600,39 +604,7 @@ void Worker::to_app_data(Session& s, ToActor&& m, h2::Bytes data) {
 }
 
 void Worker::call_handler(ToActor& m, h2::HeaderList headers, h2::Bytes data) {
-  Handler& h = *handler_;
-  Context& cx = *context_;
-  in_handler_ = true;
-  switch (m.kind) {
-    case ToActor::Kind::kConnectionOpen:
-      h.on_connection_open(cx, m.ref.connection, m.value);
-      break;
-    case ToActor::Kind::kConnectionClosed:
-      h.on_connection_closed(cx, m.ref.connection, static_cast<CloseReason>(m.value), m.aux);
-      break;
-    case ToActor::Kind::kHeaders:
-      h.on_headers(cx, m.ref, headers, m.end_stream);
-      break;
-    case ToActor::Kind::kInformational:
-      h.on_informational(cx, m.ref, headers);
-      break;
-    case ToActor::Kind::kData:
-      h.on_data(cx, m.ref, data, m.end_stream);
-      break;
-    case ToActor::Kind::kTrailers:
-      h.on_trailers(cx, m.ref, headers);
-      break;
-    case ToActor::Kind::kReset:
-      h.on_reset(cx, m.ref, static_cast<h2::ErrorCode>(m.value));
-      break;
-    case ToActor::Kind::kLost:
-      h.on_stream_lost(cx, m.ref, static_cast<CloseReason>(m.value));
-      break;
-    case ToActor::Kind::kSent:
-      h.on_sent(cx, m.ref, m.value);
-      break;
-  }
-  in_handler_ = false;
+  h2engine::call_handler(*handler_, *context_, m, headers, data);
 }
 
 void Worker::retry_held() {
@@ -686,8 +658,9 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
       } catch (const h2::H2Error&) {
         return sent;
       }
-      size_t chunk = std::min<size_t>({data.size() - sent, static_cast<size_t>(std::max<int64_t>(window, 0)),
-                                       s.conn.max_outbound_frame_size()});
+      size_t chunk =
+          std::min<size_t>({data.size() - sent, static_cast<size_t>(std::max<int64_t>(window, 0)),
+                            s.conn.max_outbound_frame_size()});
       if (chunk == 0) break;
       bool last = st.end_after_pending && !st.has_trailers && sent + chunk == data.size();
       s.conn.send_data(st.id, data.subspan(sent, chunk), last);
@@ -814,14 +787,18 @@ void Worker::cmd_connect(std::string_view host, uint16_t port, uint64_t user_tag
     connects_.emplace_back();
   }
   try {
-    connects_[index].op =
-        std::make_unique<h2io::ConnectOp>(h2io::SocketAddress::parse(host, port));
+    connects_[index].op = std::make_unique<h2io::ConnectOp>(h2io::SocketAddress::parse(host, port));
   } catch (const h2io::IoError& e) {
     connects_[index] = PendingConnect{};
     free_connects_.push_back(index);
-    ToActor closed{ToActor::Kind::kConnectionClosed, false, StreamRef{},
-                   static_cast<uint64_t>(CloseReason::kConnectFailed), user_tag, e.what()};
-    if (handler_) call_handler(closed, {}, {});
+    ToActor closed{ToActor::Kind::kConnectionClosed,
+                   false,
+                   StreamRef{},
+                   static_cast<uint64_t>(CloseReason::kConnectFailed),
+                   user_tag,
+                   e.what()};
+    if (handler_)
+      call_handler(closed, {}, {});
     else if (!mailboxes_.empty()) {
       while (!mailboxes_[actor]->to_actor.try_enqueue(closed)) actors_[actor]->notify();
       actor_needs_wake_[actor] = true;
@@ -882,8 +859,12 @@ void Worker::open_pending(Session& s) {
       StreamRef ref = s.stream_ref(p.id);
       s.pending_opens.pop_front();
       s.remove(ref.stream_id);
-      ToActor m{ToActor::Kind::kReset, false, ref,
-                static_cast<uint64_t>(h2::ErrorCode::kRefusedStream), 0, {}};
+      ToActor m{ToActor::Kind::kReset,
+                false,
+                ref,
+                static_cast<uint64_t>(h2::ErrorCode::kRefusedStream),
+                0,
+                {}};
       to_app(s, std::move(m));
       continue;
     }
@@ -1093,8 +1074,8 @@ void Worker::schedule(Session& s) {
       continue;
     }
     int64_t window = s.conn.local_flow_control_window(id);
-    size_t chunk = std::min<size_t>({st->pending_size(), static_cast<size_t>(window),
-                                     s.conn.max_outbound_frame_size()});
+    size_t chunk = std::min<size_t>(
+        {st->pending_size(), static_cast<size_t>(window), s.conn.max_outbound_frame_size()});
     bool last = chunk == st->pending_size();
     bool end = last && st->end_after_pending && !st->has_trailers;
     try {
@@ -1140,8 +1121,7 @@ void Worker::report_sent(Session& s) {
 
 void Worker::recycle_buffer(h2::ByteBuffer&& buffer) {
   // Bounded pool; very large buffers (a burst of big responses) are freed, not kept.
-  if (buffer.capacity() == 0 || buffer.capacity() > (1u << 20) || buffer_pool_.size() >= 64)
-    return;
+  if (buffer.capacity() == 0 || buffer.capacity() > (1u << 20) || buffer_pool_.size() >= 64) return;
   buffer.clear();
   buffer_pool_.push_back(std::move(buffer));
 }
@@ -1224,8 +1204,8 @@ void Worker::begin_close(Session& s, CloseReason reason) {
   s.streams.clear();
   s.active.clear();
   s.pending_opens.clear();
-  ToActor closed{ToActor::Kind::kConnectionClosed, false, StreamRef{s.ref, 0},
-                 static_cast<uint64_t>(reason), s.user_tag, {}};
+  ToActor closed{ToActor::Kind::kConnectionClosed, false,      StreamRef{s.ref, 0},
+                 static_cast<uint64_t>(reason),    s.user_tag, {}};
   to_app(s, std::move(closed));
   timers_.cancel(timer_id(s.ref.slot, kSettingsTimer));
   // Bounded wait for the last bytes (GOAWAY) to leave and the recv to end.

@@ -155,7 +155,7 @@ class Worker {
   std::vector<uint32_t> generations_;
   size_t live_sessions_ = 0;
   std::vector<Session*> dirty_;
-  std::vector<Session*> held_;           // sessions with messages held back (threaded)
+  std::vector<Session*> held_;             // sessions with messages held back (threaded)
   std::vector<Session*> waiting_buffers_;  // recv ended with ENOBUFS
   std::vector<PendingConnect> connects_;
   std::vector<uint32_t> free_connects_;
@@ -183,7 +183,6 @@ class Worker {
   Clock::time_point next_accept_log_{};
   bool stopping_ = false;
   Clock::time_point stop_deadline_{};
-  bool in_handler_ = false;
 };
 
 }  // namespace h2engine

@@ -11,8 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,7 +26,9 @@ using h2engine::ConnectionRef;
 using h2engine::Context;
 using h2engine::StreamRef;
 
-std::string_view sv(h2::Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+std::string_view sv(h2::Bytes b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
 h2::Bytes bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
@@ -79,7 +81,8 @@ class TestServer final : public h2engine::Handler {
 
  private:
   static uint64_t key(const StreamRef& s) {
-    return (uint64_t{s.connection.slot} << 32) ^ s.stream_id ^ (uint64_t{s.connection.worker} << 60);
+    return (uint64_t{s.connection.slot} << 32) ^ s.stream_id ^
+           (uint64_t{s.connection.worker} << 60);
   }
   std::set<uint64_t> echo_;
   std::map<uint64_t, StreamRef> delayed_;
@@ -112,7 +115,10 @@ class TestClient final : public h2engine::Handler {
  public:
   TestClient(Results& r, int requests, std::string path, std::string body,
              std::vector<std::string> priorities = {})
-      : r_(r), requests_(requests), path_(std::move(path)), body_(std::move(body)),
+      : r_(r),
+        requests_(requests),
+        path_(std::move(path)),
+        body_(std::move(body)),
         priorities_(std::move(priorities)) {}
 
   void on_connection_open(Context& cx, ConnectionRef c, uint64_t) override {
@@ -132,8 +138,7 @@ class TestClient final : public h2engine::Handler {
       if (post) cx.send_data(s, bytes(body_), true);
     }
   }
-  void on_connection_closed(Context&, ConnectionRef, h2engine::CloseReason why,
-                            uint64_t) override {
+  void on_connection_closed(Context&, ConnectionRef, h2engine::CloseReason why, uint64_t) override {
     {
       std::lock_guard lock(r_.mu);
       ++r_.closed;
@@ -198,8 +203,8 @@ class ChainingClient final : public h2engine::Handler {
   void next(Context& cx) {
     if (opened_ == total_) return;
     ++opened_;
-    h2::Header h[] = {{":method", "GET"}, {":scheme", "http"}, {":authority", "a"},
-                      {":path", "/chain"}};
+    h2::Header h[] = {
+        {":method", "GET"}, {":scheme", "http"}, {":authority", "a"}, {":path", "/chain"}};
     cx.open_stream(conn_, h, true);
   }
   void finished(Context& cx) {
@@ -291,7 +296,7 @@ INSTANTIATE_TEST_SUITE_P(Actors, EngineModes,
                                            h2engine::ActorMode::kThreads),
                          [](const auto& param_info) {
                            return param_info.param == h2engine::ActorMode::kInline ? "Inline"
-                                                                             : "Threads";
+                                                                                   : "Threads";
                          });
 
 TEST(Engine, TheMostUrgentStreamIsSentFirst) {

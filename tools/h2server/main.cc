@@ -2,9 +2,9 @@
 //   h2server --port 8080 --workers 2 --actors inline|threads:K [--docroot DIR]
 // Prints "listening on ADDRESS:PORT" once ready (with --port 0, the port the kernel chose).
 // SIGINT/SIGTERM: graceful shutdown (GOAWAY, streams finish, deadline), then counters.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   app.add_option("--address", address, "address to listen on (numeric IPv4/IPv6)");
   app.add_option("--workers,-w", workers, "worker threads (0: one per CPU)");
   app.add_option("--actors", actors, "inline | threads:K");
-  app.add_option("--docroot", docroot, "serve static files from DIR")->check(CLI::ExistingDirectory);
+  app.add_option("--docroot", docroot, "serve static files from DIR")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--max-concurrent-streams", max_streams, "SETTINGS_MAX_CONCURRENT_STREAMS");
   app.add_option("--idle-timeout-ms", idle_ms, "close connections idle this long");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
@@ -116,26 +117,25 @@ int main(int argc, char** argv) {
       std::vector<h2engine::CountersSnapshot> all = engine.counters();
       for (size_t w = 0; w < all.size(); ++w) {
         const auto& c = all[w];
-        std::fprintf(stderr,
-                     "worker %zu: %llu open, %llu connections, %llu streams, %llu B in, %llu B out, "
-                     "%llu resets, %llu errors\n",
-                     w, static_cast<unsigned long long>(c.connections_open),
-                     static_cast<unsigned long long>(c.connections_total),
-                     static_cast<unsigned long long>(c.streams_total),
-                     static_cast<unsigned long long>(c.bytes_in),
-                     static_cast<unsigned long long>(c.bytes_out),
-                     static_cast<unsigned long long>(c.resets),
-                     static_cast<unsigned long long>(c.errors));
+        std::fprintf(
+            stderr,
+            "worker %zu: %llu open, %llu connections, %llu streams, %llu B in, %llu B out, "
+            "%llu resets, %llu errors\n",
+            w, static_cast<unsigned long long>(c.connections_open),
+            static_cast<unsigned long long>(c.connections_total),
+            static_cast<unsigned long long>(c.streams_total),
+            static_cast<unsigned long long>(c.bytes_in),
+            static_cast<unsigned long long>(c.bytes_out), static_cast<unsigned long long>(c.resets),
+            static_cast<unsigned long long>(c.errors));
       }
     });
   }
   h2engine::CountersSnapshot t = engine.total_counters();
-  std::printf("stopped: %llu connections, %llu streams, %llu bytes in, %llu bytes out, %llu errors\n",
-              static_cast<unsigned long long>(t.connections_total),
-              static_cast<unsigned long long>(t.streams_total),
-              static_cast<unsigned long long>(t.bytes_in),
-              static_cast<unsigned long long>(t.bytes_out),
-              static_cast<unsigned long long>(t.errors));
+  std::printf(
+      "stopped: %llu connections, %llu streams, %llu bytes in, %llu bytes out, %llu errors\n",
+      static_cast<unsigned long long>(t.connections_total),
+      static_cast<unsigned long long>(t.streams_total), static_cast<unsigned long long>(t.bytes_in),
+      static_cast<unsigned long long>(t.bytes_out), static_cast<unsigned long long>(t.errors));
   g_engine = nullptr;
   return 0;
 }

@@ -67,8 +67,10 @@ void ServerApp::on_headers(h2engine::Context& cx, h2engine::StreamRef s, h2::Hea
                            bool end_stream) {
   std::string_view method, path;
   for (const h2::Header& h : headers) {
-    if (h.name == ":method") method = h.value;
-    else if (h.name == ":path") path = h.value;
+    if (h.name == ":method")
+      method = h.value;
+    else if (h.name == ":path")
+      path = h.value;
   }
   path = path.substr(0, path.find('?'));
   bool get = method == "GET", head = method == "HEAD";
@@ -98,9 +100,10 @@ void ServerApp::on_headers(h2engine::Context& cx, h2engine::StreamRef s, h2::Hea
     }
     char length[24];
     auto l = std::to_chars(length, length + sizeof(length), n);
-    h2::Header h[] = {{":status", "200"},
-                      {"content-type", "application/octet-stream"},
-                      {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
+    h2::Header h[] = {
+        {":status", "200"},
+        {"content-type", "application/octet-stream"},
+        {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
     bool empty = n == 0 || head;
     cx.send_headers(s, h, empty);
     if (empty) return;
@@ -157,7 +160,8 @@ void ServerApp::on_headers(h2engine::Context& cx, h2engine::StreamRef s, h2::Hea
   if (options_.docroot.empty()) {
     if (path == "/" || path == "/index.html") {
       if (head) {
-        cx.send_headers(s, {{":status", "200"}, {"content-type", "text/html; charset=utf-8"}}, true);
+        cx.send_headers(s, {{":status", "200"}, {"content-type", "text/html; charset=utf-8"}},
+                        true);
         return;
       }
       respond_simple(cx, s, 200, "text/html; charset=utf-8", builtin_page());
@@ -204,9 +208,10 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   }
   char length[24];
   auto l = std::to_chars(length, length + sizeof(length), static_cast<uint64_t>(sb.st_size));
-  h2::Header h[] = {{":status", "200"},
-                    {"content-type", content_type_for(path)},
-                    {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
+  h2::Header h[] = {
+      {":status", "200"},
+      {"content-type", content_type_for(path)},
+      {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
   if (!head && sb.st_size <= 65536 && file_cache_.size() < 256) {
     std::string body(static_cast<size_t>(sb.st_size), '\0');
     ssize_t got = ::pread(fd, body.data(), body.size(), 0);

@@ -47,7 +47,7 @@ class ServerApp final : public h2engine::Handler {
     uint64_t remaining = 0;  // kBytes / kFile: body bytes still to produce
     uint64_t queued = 0;     // produced but not yet reported sent
     uint64_t file_offset = 0;
-    int fd = -1;             // kFile
+    int fd = -1;  // kFile
     bool request_ended = false;
   };
   struct Key {
@@ -66,8 +66,8 @@ class ServerApp final : public h2engine::Handler {
   void respond_simple(h2engine::Context& cx, h2engine::StreamRef s, int status,
                       std::string_view content_type, std::string_view body);
   void produce(h2engine::Context& cx, h2engine::StreamRef s, StreamState& st);
-  void serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
-                  bool head, bool request_ended);
+  void serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path, bool head,
+                  bool request_ended);
   void finish(const h2engine::StreamRef& s);
 
   ServerOptions options_;

@@ -4,9 +4,9 @@
 // A Handler sees the HTTP/2 streams of the connections its worker (inline actors) or its actor
 // thread (threaded actors) was given. Each Handler instance is called from exactly one thread,
 // so it needs no locks. The headers and data a Handler is given are views valid only until the
-// call returns (inline actors see the received bytes in place): copy what must outlive it. Every call carries the Context to answer through; a Context call never
-// blocks on the network: it queues, and the engine's send scheduler moves the bytes as HTTP/2
-// flow control allows.
+// call returns (inline actors see the received bytes in place): copy what must outlive it. Every
+// call carries the Context to answer through; a Context call never blocks on the network: it
+// queues, and the engine's send scheduler moves the bytes as HTTP/2 flow control allows.
 //
 //   struct Hello : h2engine::Handler {
 //     void on_headers(Context& cx, StreamRef s, h2::HeaderList, bool) override {

@@ -59,9 +59,9 @@ struct EngineConfig {
   std::chrono::milliseconds shutdown_deadline{5000};
 
   // Buffers and backpressure.
-  uint32_t recv_buffers = 1024;        // provided buffers per worker (power of two)
-  uint32_t recv_buffer_size = 16384;   // bytes each
-  uint32_t mailbox_capacity = 4096;    // messages per SPSC mailbox
+  uint32_t recv_buffers = 1024;                   // provided buffers per worker (power of two)
+  uint32_t recv_buffer_size = 16384;              // bytes each
+  uint32_t mailbox_capacity = 4096;               // messages per SPSC mailbox
   size_t max_unsent_per_connection = 256 * 1024;  // stop producing DATA above this backlog
   // Log lines per connection (errors, closes) before it goes quiet.
   unsigned log_lines_per_connection = 4;
