@@ -1283,13 +1283,29 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
 
 void H2Connection::send_data(uint32_t stream_id, Bytes data, bool end_stream,
                              std::optional<int> pad_length) {
-  Impl& m = *impl_;
   int64_t frame_size = static_cast<int64_t>(data.size());
   if (pad_length) {
     if (*pad_length < 0 || *pad_length > 255)
       throw std::invalid_argument("pad_length must be within range: [0, 255]");
     frame_size += *pad_length + 1;
   }
+  begin_data_frame(stream_id, frame_size, end_stream);
+  std::optional<uint8_t> pad;
+  if (pad_length) pad = static_cast<uint8_t>(*pad_length);
+  frame::write_data(impl_->out(), stream_id, data, end_stream, pad);
+  impl_->forget_closed_streams();
+}
+
+void H2Connection::send_data_external(uint32_t stream_id, size_t length, bool end_stream) {
+  begin_data_frame(stream_id, static_cast<int64_t>(length), end_stream);
+  frame::write_data_header(impl_->out(), stream_id, static_cast<uint32_t>(length), end_stream);
+  impl_->forget_closed_streams();
+}
+
+// The checks and state changes of a DATA frame of `frame_size` flow-controlled bytes, all
+// checks before any change; the caller writes the frame.
+void H2Connection::begin_data_frame(uint32_t stream_id, int64_t frame_size, bool end_stream) {
+  Impl& m = *impl_;
   Stream& s = m.get_stream(stream_id);
   const int64_t window = std::min(outbound_window_, s.outbound_window);
   if (frame_size > 0 && frame_size > window)
@@ -1305,12 +1321,8 @@ void H2Connection::send_data(uint32_t stream_id, Bytes data, bool end_stream,
 
   state_machine_.process_input(ConnectionInput::kSendData);
   m.commit(s, advanced);
-  std::optional<uint8_t> pad;
-  if (pad_length) pad = static_cast<uint8_t>(*pad_length);
-  frame::write_data(m.out(), stream_id, data, end_stream, pad);
   s.outbound_window -= frame_size;
   outbound_window_ -= frame_size;
-  m.forget_closed_streams();
 }
 
 void H2Connection::end_stream(uint32_t stream_id) {

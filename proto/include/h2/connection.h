@@ -68,6 +68,12 @@ class H2Connection {
   }
   void send_data(uint32_t stream_id, Bytes data, bool end_stream = false,
                  std::optional<int> pad_length = std::nullopt);
+  // Like send_data (same checks, windows, state), but queues only the DATA frame's 9-byte
+  // header: the caller owes the peer exactly `length` payload bytes right after everything
+  // queued so far, before anything queued later. For zero-copy bodies (sendfile, a
+  // gather-write from the application's memory), so take the output (take_data_to_send or
+  // data_to_send) right after this call and put the payload behind it. No padding.
+  void send_data_external(uint32_t stream_id, size_t length, bool end_stream = false);
   void end_stream(uint32_t stream_id);
   void push_stream(uint32_t stream_id, uint32_t promised_stream_id, HeaderList request_headers);
   void reset_stream(uint32_t stream_id, ErrorCode error_code = ErrorCode::kNoError);
@@ -138,6 +144,8 @@ class H2Connection {
  private:
   struct Impl;
   struct Stream;
+
+  void begin_data_frame(uint32_t stream_id, int64_t frame_size, bool end_stream);
 
   // Helpers are members of Impl (connection.cc); these few stay here for inline accessors.
   H2Configuration config_;

@@ -297,6 +297,9 @@ FrameError parse_frame(const FrameHeader& h, Bytes payload, Frame& out) noexcept
 // CONTINUATIONs) to `out`. Padding is `pad_length` zero bytes plus the pad-length octet.
 void write_data(ByteBuffer& out, uint32_t stream_id, Bytes data, bool end_stream,
                 std::optional<uint8_t> pad_length = std::nullopt);
+// Only the 9-byte header of a DATA frame of `length` payload bytes, which the caller puts on
+// the wire right after it (zero-copy bodies: sendfile, scatter-gather from its own memory).
+void write_data_header(ByteBuffer& out, uint32_t stream_id, uint32_t length, bool end_stream);
 // Splits `block` into HEADERS + CONTINUATION frames of at most `max_frame_size` payload;
 // END_STREAM and priority go on the first frame, END_HEADERS on the last.
 void write_headers(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_stream,

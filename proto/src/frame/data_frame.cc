@@ -26,4 +26,11 @@ void write_data(ByteBuffer& out, uint32_t stream_id, Bytes data, bool end_stream
   wire::put_padding(p + data.size(), pad_length);
 }
 
+void write_data_header(ByteBuffer& out, uint32_t stream_id, uint32_t length, bool end_stream) {
+  uint8_t* p = out.extend(kFrameHeaderSize);
+  encode_frame_header(FrameHeader{length, static_cast<uint8_t>(FrameType::kData),
+                                  static_cast<uint8_t>(end_stream ? flags::kEndStream : 0), stream_id},
+                      p);
+}
+
 }  // namespace h2::frame
