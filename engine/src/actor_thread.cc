@@ -29,6 +29,13 @@ class ActorThread::ActorContext final : public Context {
     m.blob.assign(reinterpret_cast<const char*>(d.data()), d.size());
     a_.post(s.connection.worker, std::move(m));
   }
+  void send_file(StreamRef s, FileRef f, uint64_t offset, uint64_t length, bool end) override {
+    ToWorker m{ToWorker::Kind::kFile, end, s};
+    m.file = std::move(f);
+    m.value = offset;
+    m.aux = length;
+    a_.post(s.connection.worker, std::move(m));
+  }
   void send_trailers(StreamRef s, h2::HeaderList t) override {
     ToWorker m{ToWorker::Kind::kTrailers, true, s};
     append_header_blob(m.blob, t);

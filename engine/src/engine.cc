@@ -1,5 +1,7 @@
 #include "h2engine/engine.h"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -13,6 +15,20 @@
 #include "worker.h"
 
 namespace h2engine {
+
+File::File(int fd) noexcept : fd_(fd) {
+  struct stat sb {};
+  if (fd_ < 0 || ::fstat(fd_, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) return;
+  void* p = ::mmap(nullptr, static_cast<size_t>(sb.st_size), PROT_READ, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) return;
+  data_ = static_cast<const uint8_t*>(p);
+  size_ = static_cast<uint64_t>(sb.st_size);
+}
+
+File::~File() {
+  if (data_) ::munmap(const_cast<uint8_t*>(data_), static_cast<size_t>(size_));
+  if (fd_ >= 0) ::close(fd_);
+}
 
 std::string_view close_reason_name(CloseReason reason) noexcept {
   switch (reason) {

@@ -16,6 +16,8 @@ class LazyQueue {
   bool empty() const noexcept { return head_ == items_.size(); }
   size_t size() const noexcept { return items_.size() - head_; }
   T& front() { return items_[head_]; }
+  T& back() { return items_.back(); }
+  T& operator[](size_t i) { return items_[head_ + i]; }
   void push_back(T&& value) { items_.push_back(std::move(value)); }
   void pop_front() {
     ++head_;

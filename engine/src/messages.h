@@ -40,6 +40,7 @@ struct ToWorker {
   enum class Kind : uint8_t {
     kHeaders,     // blob = header blob
     kData,        // blob = bytes
+    kFile,        // file, value = offset, aux = length
     kTrailers,    // blob = header blob
     kReset,       // value = error code
     kPush,        // blob = request blob, blob2 = response blob, blob3 = body
@@ -60,6 +61,7 @@ struct ToWorker {
   std::string blob;
   std::string blob2;
   std::string blob3;
+  FileRef file;
 };
 
 }  // namespace h2engine

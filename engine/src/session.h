@@ -3,6 +3,9 @@
 // still have to send (the send scheduler's input). Only the owning worker touches it.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,6 +18,32 @@
 #include "messages.h"
 
 namespace h2engine {
+
+// Body queued behind a stream's in-memory `pending` bytes: a file range (Context::send_file),
+// or memory bytes the application queued after one.
+struct BodyChunk {
+  FileRef file;         // null: memory bytes in `bytes`
+  uint64_t offset = 0;  // file: where its next byte is read
+  uint64_t length = 0;  // file: bytes left
+  std::string bytes;
+  uint64_t size() const { return file ? length : bytes.size(); }
+};
+
+// Output cut where a file payload goes: the frames the connection queued up to and including
+// that DATA frame's header, then the payload from the file's mapping (no file: bytes only, what
+// the connection queued after the last cut).
+struct OutSegment {
+  h2::ByteBuffer bytes;
+  size_t bytes_off = 0;  // how much of `bytes` has left
+  FileRef file;
+  uint64_t offset = 0;
+  uint64_t length = 0;  // file bytes still to send
+};
+
+struct GatherSend {
+  msghdr msg{};
+  std::vector<iovec> iov;
+};
 
 // One stream the application knows about, and what it still has to send.
 struct StreamOut {
@@ -29,10 +58,13 @@ struct StreamOut {
   bool signalled = false;  // the peer sent a priority signal for it
   std::string pending;     // queued body bytes not yet handed to the H2Connection
   size_t pending_off = 0;
+  LazyQueue<BodyChunk> later;  // what follows `pending`, in order (only once files are queued)
+  uint64_t later_bytes = 0;
   std::string trailers;        // header blob, sent once pending is out
   size_t sent_unreported = 0;  // for Handler::on_sent, reported after the handler returns
 
-  size_t pending_size() const { return pending.size() - pending_off; }
+  size_t memory_size() const { return pending.size() - pending_off; }
+  uint64_t pending_size() const { return memory_size() + later_bytes; }
   bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
 };
 
@@ -65,6 +97,13 @@ struct Session {
   h2::ByteBuffer sendbuf;
   size_t send_off = 0;
   bool send_in_flight = false;
+  // File payloads (Context::send_file): the output after `sendbuf`, cut at each payload, in
+  // wire order; what the connection queues after the last cut follows them. They leave in one
+  // sendmsg whose iovecs point into our buffers and the files' mappings: no user-space copy.
+  LazyQueue<OutSegment> segments;
+  uint64_t segment_bytes = 0;  // frame and file bytes still in `segments`
+  std::unique_ptr<GatherSend> gather;  // the sendmsg's header and iovecs (while in flight)
+  bool gather_in_flight = false;
 
   // Streams the application sees, and the subset with data waiting for windows.
   std::vector<StreamOut> streams;
@@ -116,7 +155,9 @@ struct Session {
     }
   }
   StreamRef stream_ref(uint32_t id) const { return StreamRef{ref, id}; }
-  size_t unsent_bytes() const { return conn.outbound_buffer_size() + (sendbuf.size() - send_off); }
+  uint64_t unsent_bytes() const {
+    return conn.outbound_buffer_size() + (sendbuf.size() - send_off) + segment_bytes;
+  }
 };
 
 }  // namespace h2engine

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +29,8 @@ constexpr uint16_t kBufferGroup = 0;
 constexpr uint32_t kIdleTimer = 0;      // idle timeout, or the linger of a closing connection
 constexpr uint32_t kSettingsTimer = 1;  // our SETTINGS not acknowledged in time
 constexpr std::chrono::milliseconds kLinger{1000};
+// iovecs per gathered sendmsg: 32 file frames and the bytes between them (~512 KiB).
+constexpr size_t kMaxGatherIovecs = 64;
 
 h2io::Timers::Id timer_id(uint32_t slot, uint32_t kind) {
   return slot * 2 + kind;
@@ -57,6 +60,9 @@ class Worker::InlineContext final : public Context {
     w_.cmd_send_headers(s, h, end);
   }
   void send_data(StreamRef s, h2::Bytes d, bool end) override { w_.cmd_send_data(s, d, end); }
+  void send_file(StreamRef s, FileRef f, uint64_t offset, uint64_t length, bool end) override {
+    w_.cmd_send_file(s, std::move(f), offset, length, end);
+  }
   void send_trailers(StreamRef s, h2::HeaderList t) override { w_.cmd_send_trailers(s, t); }
   void reset(StreamRef s, h2::ErrorCode c) override { w_.cmd_reset(s, c); }
   void push(StreamRef p, h2::HeaderList req, h2::HeaderList resp, h2::Bytes body) override {
@@ -347,6 +353,20 @@ void Worker::on_recv(Session& s, const h2io::Completion& c) {
 
 void Worker::on_send(Session& s, const h2io::Completion& c) {
   s.send_in_flight = false;
+  if (s.gather_in_flight) {
+    s.gather_in_flight = false;
+    if (c.res >= 0) {
+      consume_segments(s, static_cast<uint64_t>(c.res));
+      WorkerCounters::bump(counters_.bytes_out, static_cast<uint64_t>(c.res));
+      mark_dirty(s);
+      return;
+    }
+    // EFAULT: a mapped file shrank under us.
+    if (c.res == -EFAULT) {
+      WorkerCounters::bump(counters_.errors);
+      log_once(s, spdlog::level::info, "file shorter than the body queued from it");
+    }
+  }
   if (c.res < 0) {
     if (c.res == -EAGAIN || c.res == -EINTR) {
       mark_dirty(s);
@@ -354,6 +374,8 @@ void Worker::on_send(Session& s, const h2io::Completion& c) {
     }
     s.sendbuf.clear();
     s.send_off = 0;
+    s.segments.clear();
+    s.segment_bytes = 0;
     if (!s.closing) begin_close(s, CloseReason::kSocketError);
     maybe_finish(s);
     return;
@@ -668,15 +690,21 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
     }
   }
   if (sent < data.size()) {
-    if (st.pending_off > 0 && st.pending_off == st.pending.size()) {
-      st.pending.clear();
-      st.pending_off = 0;
+    const char* rest = reinterpret_cast<const char*>(data.data()) + sent;
+    const size_t n = data.size() - sent;
+    if (!st.later.empty()) {
+      // Behind a queued file: keep the order.
+      if (st.later.back().file) st.later.push_back(BodyChunk{});
+      st.later.back().bytes.append(rest, n);
+      st.later_bytes += n;
+    } else {
+      if (st.pending_off > 0 && st.pending_off == st.pending.size()) {
+        st.pending.clear();
+        st.pending_off = 0;
+      }
+      st.pending.append(rest, n);
     }
-    st.pending.append(reinterpret_cast<const char*>(data.data()) + sent, data.size() - sent);
-    if (!st.active) {
-      st.active = true;
-      s.active.push_back(st.id);
-    }
+    activate(s, st);
   }
   st.sent_unreported += sent;
   return sent;
@@ -696,6 +724,48 @@ void Worker::cmd_send_data(StreamRef ref, h2::Bytes data, bool end_stream) {
     if (end_stream && st->pending_size() == 0 && data.empty()) s->conn.end_stream(ref.stream_id);
   } catch (const h2::H2Error& e) {
     log_once(*s, spdlog::level::debug, e.what());
+  }
+  if (st->done()) stream_finished(*s, ref.stream_id);
+  mark_dirty(*s);
+}
+
+void Worker::activate(Session& s, StreamOut& st) {
+  if (st.active) return;
+  st.active = true;
+  s.active.push_back(st.id);
+}
+
+void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_t length,
+                           bool end_stream) {
+  Session* s = lookup(ref.connection);
+  if (!s || s->closing) return;
+  StreamOut* st = s->find(ref.stream_id);
+  if (!st || st->local_ended) return;
+  if (end_stream) {
+    st->end_after_pending = true;
+    st->local_ended = true;
+  }
+  if (length > 0 && (!file || !file->data() || offset > file->size() ||
+                     length > file->size() - offset)) {
+    log_once(*s, spdlog::level::info, "send_file: range outside the mapped file");
+    cmd_reset(ref, h2::ErrorCode::kInternalError);
+    return;
+  }
+  if (length > 0) {
+    // Always through the scheduler, which cuts the output where the payload goes.
+    BodyChunk chunk;
+    chunk.file = std::move(file);
+    chunk.offset = offset;
+    chunk.length = length;
+    st->later.push_back(std::move(chunk));
+    st->later_bytes += length;
+    activate(*s, *st);
+  } else if (end_stream && st->pending_size() == 0) {
+    try {
+      s->conn.end_stream(ref.stream_id);
+    } catch (const h2::H2Error& e) {
+      log_once(*s, spdlog::level::debug, e.what());
+    }
   }
   if (st->done()) stream_finished(*s, ref.stream_id);
   mark_dirty(*s);
@@ -949,6 +1019,9 @@ void Worker::drain_mailboxes() {
         case ToWorker::Kind::kData:
           cmd_send_data(m.ref, as_bytes(m.blob), m.end_stream);
           break;
+        case ToWorker::Kind::kFile:
+          cmd_send_file(m.ref, std::move(m.file), m.value, m.aux, m.end_stream);
+          break;
         case ToWorker::Kind::kTrailers:
           decode_header_blob(m.blob, scratch_headers_);
           cmd_send_trailers(m.ref, scratch_headers_);
@@ -1073,24 +1146,45 @@ void Worker::schedule(Session& s) {
       s.active.erase(s.active.begin() + static_cast<std::ptrdiff_t>(pick));
       continue;
     }
-    int64_t window = s.conn.local_flow_control_window(id);
-    size_t chunk = std::min<size_t>(
-        {st->pending_size(), static_cast<size_t>(window), s.conn.max_outbound_frame_size()});
+    // The next body piece: memory bytes queued after a file move up once the file is out.
+    while (st->memory_size() == 0 && !st->later.empty() && !st->later.front().file) {
+      st->pending = std::move(st->later.front().bytes);
+      st->pending_off = 0;
+      st->later_bytes -= st->pending.size();
+      st->later.pop_front();
+    }
+    const int64_t window = s.conn.local_flow_control_window(id);
+    const bool from_file = st->memory_size() == 0 && !st->later.empty();
+    const uint64_t piece = from_file ? st->later.front().length : st->memory_size();
+    size_t chunk = static_cast<size_t>(std::min<uint64_t>(
+        {piece, static_cast<uint64_t>(window), s.conn.max_outbound_frame_size()}));
     bool last = chunk == st->pending_size();
     bool end = last && st->end_after_pending && !st->has_trailers;
     try {
-      s.conn.send_data(id, as_bytes(std::string_view(st->pending).substr(st->pending_off, chunk)),
-                       end);
+      if (from_file) {
+        BodyChunk& fc = st->later.front();
+        s.conn.send_data_external(id, chunk, end);
+        cut_output(s, fc.file, fc.offset, chunk);
+        fc.offset += chunk;
+        fc.length -= chunk;
+        st->later_bytes -= chunk;
+        if (fc.length == 0) st->later.pop_front();
+      } else {
+        s.conn.send_data(
+            id, as_bytes(std::string_view(st->pending).substr(st->pending_off, chunk)), end);
+        st->pending_off += chunk;
+      }
     } catch (const h2::H2Error& e) {
       log_once(s, spdlog::level::debug, e.what());
-      chunk = st->pending_size();  // drop what cannot be sent
+      chunk = static_cast<size_t>(st->pending_size());  // drop what cannot be sent
       last = true;
     }
-    st->pending_off += chunk;
     st->sent_unreported += chunk;
     if (last) {
       st->pending = std::string();
       st->pending_off = 0;
+      st->later.clear();
+      st->later_bytes = 0;
       st->active = false;
       s.active.erase(s.active.begin() + static_cast<std::ptrdiff_t>(pick));
       if (s.rr > pick) --s.rr;
@@ -1098,6 +1192,20 @@ void Worker::schedule(Session& s) {
       if (st->done()) stream_finished(s, id);
     }
   }
+}
+
+void Worker::cut_output(Session& s, const FileRef& file, uint64_t offset, uint64_t length) {
+  OutSegment seg;
+  if (!buffer_pool_.empty()) {
+    seg.bytes = std::move(buffer_pool_.back());
+    buffer_pool_.pop_back();
+  }
+  s.conn.take_data_to_send(seg.bytes);  // ends with the DATA frame's header
+  seg.file = file;
+  seg.offset = offset;
+  seg.length = length;
+  s.segment_bytes += seg.bytes.size() + length;
+  s.segments.push_back(std::move(seg));
 }
 
 bool Worker::window_open(Session& s, uint32_t id) {
@@ -1129,6 +1237,11 @@ void Worker::recycle_buffer(h2::ByteBuffer&& buffer) {
 void Worker::send_output(Session& s) {
   if (s.send_in_flight || s.shut) return;
   if (s.send_off >= s.sendbuf.size()) {
+    // File payloads (and the frames before each) come next in wire order.
+    if (!s.segments.empty()) {
+      send_segments(s);
+      return;
+    }
     // The last buffer is out: hand over what the connection queued since, without a copy.
     // The connection gets a pooled buffer (or none) to queue into next.
     if (s.conn.outbound_buffer_size() == 0) return;
@@ -1143,6 +1256,53 @@ void Worker::send_output(Session& s) {
   io_uring_prep_send(sqe, s.fd, s.sendbuf.data() + s.send_off, s.sendbuf.size() - s.send_off,
                      MSG_NOSIGNAL);
   s.send_in_flight = true;
+}
+
+void Worker::send_segments(Session& s) {
+  // What the connection queued after the last cut follows the segments on the wire.
+  if (s.conn.outbound_buffer_size() > 0) cut_output(s, nullptr, 0, 0);
+  if (!s.gather) s.gather = std::make_unique<GatherSend>();
+  std::vector<iovec>& iov = s.gather->iov;
+  iov.clear();
+  for (size_t i = 0; i < s.segments.size() && iov.size() + 2 <= kMaxGatherIovecs; ++i) {
+    OutSegment& seg = s.segments[i];
+    if (seg.bytes_off < seg.bytes.size())
+      iov.push_back(iovec{seg.bytes.data() + seg.bytes_off, seg.bytes.size() - seg.bytes_off});
+    if (seg.length > 0)
+      iov.push_back(iovec{const_cast<uint8_t*>(seg.file->data()) + seg.offset,
+                          static_cast<size_t>(seg.length)});
+  }
+  s.gather->msg = msghdr{};
+  s.gather->msg.msg_iov = iov.data();
+  s.gather->msg.msg_iovlen = iov.size();
+  io_uring_sqe* sqe = ring_->get_sqe(OpTag{OpKind::kSend, session_key(s)});
+  io_uring_prep_sendmsg(sqe, s.fd, &s.gather->msg, MSG_NOSIGNAL);
+  s.send_in_flight = true;
+  s.gather_in_flight = true;
+}
+
+void Worker::consume_segments(Session& s, uint64_t n) {
+  s.segment_bytes -= std::min(n, s.segment_bytes);
+  while (n > 0 && !s.segments.empty()) {
+    OutSegment& seg = s.segments.front();
+    size_t from_bytes = std::min<uint64_t>(n, seg.bytes.size() - seg.bytes_off);
+    seg.bytes_off += from_bytes;
+    n -= from_bytes;
+    uint64_t from_file = std::min(n, seg.length);
+    seg.offset += from_file;
+    seg.length -= from_file;
+    n -= from_file;
+    if (seg.bytes_off == seg.bytes.size() && seg.length == 0) {
+      recycle_buffer(std::move(seg.bytes));
+      s.segments.pop_front();
+    }
+  }
+  // Segments already written whole (a cut with no bytes left) go too.
+  while (!s.segments.empty() && s.segments.front().bytes_off == s.segments.front().bytes.size() &&
+         s.segments.front().length == 0) {
+    recycle_buffer(std::move(s.segments.front().bytes));
+    s.segments.pop_front();
+  }
 }
 
 void Worker::flush_dirty() {

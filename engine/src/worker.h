@@ -65,6 +65,8 @@ class Worker {
   // ---- Commands (inline handlers call these directly; threaded ones via ToWorker) ----
   void cmd_send_headers(StreamRef ref, h2::HeaderList headers, bool end_stream);
   void cmd_send_data(StreamRef ref, h2::Bytes data, bool end_stream);
+  void cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_t length,
+                     bool end_stream);
   void cmd_send_trailers(StreamRef ref, h2::HeaderList trailers);
   void cmd_reset(StreamRef ref, h2::ErrorCode code);
   void cmd_push(StreamRef parent, h2::HeaderList request, h2::HeaderList response, h2::Bytes body);
@@ -121,6 +123,12 @@ class Worker {
   void open_pending(Session& s);
   uint64_t stream_limit(const Session& s) const;
   void send_output(Session& s);
+  // Zero-copy payloads: the output so far becomes a segment followed by `length` file bytes.
+  void cut_output(Session& s, const FileRef& file, uint64_t offset, uint64_t length);
+  // One sendmsg over the segments (frames from our buffers, payloads from mapped files).
+  void send_segments(Session& s);
+  void consume_segments(Session& s, uint64_t n);
+  void activate(Session& s, StreamOut& st);
   void recycle_buffer(h2::ByteBuffer&& buffer);
   void maybe_finish(Session& s);
   void begin_close(Session& s, CloseReason reason);

@@ -59,12 +59,15 @@ int main(int argc, char** argv) {
   unsigned idle_ms = 60000;
   bool no_pin = false;
   unsigned stats_seconds = 0;
+  uint64_t sendfile_min = h2server::ServerOptions{}.sendfile_min;
   app.add_option("--port,-p", port, "TCP port (0: any free port)");
   app.add_option("--address", address, "address to listen on (numeric IPv4/IPv6)");
   app.add_option("--workers,-w", workers, "worker threads (0: one per CPU)");
   app.add_option("--actors", actors, "inline | threads:K");
   app.add_option("--docroot", docroot, "serve static files from DIR")
       ->check(CLI::ExistingDirectory);
+  app.add_option("--sendfile-min", sendfile_min,
+                 "send files of at least BYTES with sendfile(2), zero-copy (0: never)");
   app.add_option("--max-concurrent-streams", max_streams, "SETTINGS_MAX_CONCURRENT_STREAMS");
   app.add_option("--idle-timeout-ms", idle_ms, "close connections idle this long");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
@@ -89,7 +92,7 @@ int main(int argc, char** argv) {
   cfg.listen_port = port;
   cfg.max_concurrent_streams = max_streams;
   cfg.idle_timeout = std::chrono::milliseconds(idle_ms);
-  h2server::ServerOptions options{docroot};
+  h2server::ServerOptions options{docroot, sendfile_min};
   cfg.handler_factory = [options](unsigned) {
     return std::make_unique<h2server::ServerApp>(options);
   };

@@ -190,11 +190,7 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   const auto now = cache_now_;
   if (auto it = file_cache_.find(full); it != file_cache_.end()) {
     if (it->second.expires > now) {
-      if (head) {
-        cx.send_headers(s, {{":status", "200"}, {"content-type", content_type_for(path)}}, true);
-      } else {
-        respond_simple(cx, s, 200, content_type_for(path), it->second.body);
-      }
+      respond_cached(cx, s, path, it->second, head);
       return;
     }
     file_cache_.erase(it);
@@ -206,26 +202,38 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
     respond_simple(cx, s, 404, "text/plain", "not found\n");
     return;
   }
+  const auto size = static_cast<uint64_t>(sb.st_size);
+  CachedFile entry;
+  entry.size = size;
+  entry.expires = now + std::chrono::seconds(1);
+  if (options_.sendfile_min > 0 && size >= options_.sendfile_min) {
+    // Large enough that copying costs more than a sendfile call: the engine sends it from
+    // the page cache. The open file is what gets cached.
+    entry.file = std::make_shared<h2engine::File>(fd);
+  } else if (size <= 65536) {
+    entry.body.assign(static_cast<size_t>(size), '\0');
+    ssize_t got = ::pread(fd, entry.body.data(), entry.body.size(), 0);
+    ::close(fd);
+    if (got != static_cast<ssize_t>(entry.body.size())) {
+      respond_simple(cx, s, 500, "text/plain", "read failed\n");
+      return;
+    }
+  }
+  if (entry.file || size <= 65536) {
+    if (file_cache_.size() < 256) {
+      respond_cached(cx, s, path, file_cache_[full] = std::move(entry), head);
+    } else {
+      respond_cached(cx, s, path, entry, head);
+    }
+    return;
+  }
+  // A large file without sendfile: read chunk by chunk as the stream drains.
   char length[24];
-  auto l = std::to_chars(length, length + sizeof(length), static_cast<uint64_t>(sb.st_size));
+  auto l = std::to_chars(length, length + sizeof(length), size);
   h2::Header h[] = {
       {":status", "200"},
       {"content-type", content_type_for(path)},
       {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
-  if (!head && sb.st_size <= 65536 && file_cache_.size() < 256) {
-    std::string body(static_cast<size_t>(sb.st_size), '\0');
-    ssize_t got = ::pread(fd, body.data(), body.size(), 0);
-    ::close(fd);
-    if (got != static_cast<ssize_t>(body.size())) {
-      respond_simple(cx, s, 500, "text/plain", "read failed\n");
-      return;
-    }
-    auto& entry = file_cache_[full];
-    entry.body = std::move(body);
-    entry.expires = now + std::chrono::seconds(1);
-    respond_simple(cx, s, 200, content_type_for(path), entry.body);
-    return;
-  }
   bool empty = head || sb.st_size == 0;
   cx.send_headers(s, h, empty);
   if (empty) {
@@ -238,6 +246,24 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   st.remaining = static_cast<uint64_t>(sb.st_size);
   st.request_ended = request_ended;
   produce(cx, s, st);
+}
+
+void ServerApp::respond_cached(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
+                               const CachedFile& entry, bool head) {
+  if (head) {
+    cx.send_headers(s, {{":status", "200"}, {"content-type", content_type_for(path)}}, true);
+  } else if (!entry.file) {
+    respond_simple(cx, s, 200, content_type_for(path), entry.body);
+  } else {
+    char length[24];
+    auto l = std::to_chars(length, length + sizeof(length), entry.size);
+    h2::Header h[] = {
+        {":status", "200"},
+        {"content-type", content_type_for(path)},
+        {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
+    cx.send_headers(s, h, false);
+    cx.send_file(s, entry.file, 0, entry.size, true);
+  }
 }
 
 void ServerApp::produce(h2engine::Context& cx, h2engine::StreamRef s, StreamState& st) {

@@ -22,6 +22,10 @@ namespace h2server {
 
 struct ServerOptions {
   std::string docroot;  // empty: the built-in page only
+  // Files of at least this many bytes are sent with Context::send_file (sendfile(2), no copy
+  // in user space); smaller ones from memory, where a copy is cheaper than the extra
+  // syscalls. 0: never.
+  uint64_t sendfile_min = 16384;
 };
 
 class ServerApp final : public h2engine::Handler {
@@ -75,12 +79,17 @@ class ServerApp final : public h2engine::Handler {
   std::unordered_map<uint64_t, h2engine::StreamRef> delayed_;
   uint64_t next_timer_ = 1;
   std::string chunk_;  // scratch for generated and file bodies
-  // Small files (<= 64 KiB) kept in memory for a second, so a hot file costs no syscalls
-  // (h2o and nginx cache open files for the same reason). Bounded: at most 256 entries.
+  // Files looked up in the last second, so a hot file costs no open/stat (h2o and nginx cache
+  // open files for the same reason): small ones (<= 64 KiB, below sendfile_min) by content,
+  // the others as an open file for send_file. Bounded: at most 256 entries.
   struct CachedFile {
     std::string body;
+    h2engine::FileRef file;  // set: sent with send_file
+    uint64_t size = 0;
     std::chrono::steady_clock::time_point expires;
   };
+  void respond_cached(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
+                      const CachedFile& entry, bool head);
   std::unordered_map<std::string, CachedFile> file_cache_;
   std::string path_scratch_;
   uint64_t cache_lookups_ = 0;

@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string_view>
 
 #include "h2/byte_buffer.h"
@@ -65,6 +66,29 @@ enum class CloseReason : uint8_t {
 };
 std::string_view close_reason_name(CloseReason reason) noexcept;
 
+// An open file the engine sends body bytes from without copying them in user space: it is
+// mapped read-only once, and sendmsg's iovecs point into the mapping, so the kernel's copy
+// into the socket is the only one (a read()+send() server makes two). Shared: a file cache
+// keeps one open while responses still read from it; unmapped and closed with the last
+// reference. Files that cannot be mapped (empty, not regular) have data() == nullptr.
+class File {
+ public:
+  // Takes ownership of `fd`; maps the file's current size.
+  explicit File(int fd) noexcept;
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  int fd() const noexcept { return fd_; }
+  const uint8_t* data() const noexcept { return data_; }
+  uint64_t size() const noexcept { return size_; }
+
+ private:
+  int fd_;
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+};
+using FileRef = std::shared_ptr<const File>;
+
 // The calls an application makes. Headers and data are copied before the call returns, so
 // the caller's buffers may be reused at once.
 class Context {
@@ -79,6 +103,14 @@ class Context {
   }
   // Queues body bytes; they leave as the stream's and the connection's windows allow.
   virtual void send_data(StreamRef stream, h2::Bytes data, bool end_stream = false) = 0;
+  // Queues `length` bytes of `file` from `offset` as body, after what is queued already; they
+  // leave as the windows allow, straight from the file's mapping (no user-space copy). The
+  // range must lie within the mapped size (else the stream is reset with INTERNAL_ERROR);
+  // a file truncated while its bytes are queued makes the send fail, and the connection,
+  // whose framing cannot be repaired, is closed. on_sent reports the bytes like send_data's.
+  // A page-cache miss blocks the kernel's copy, so this is meant for hot files.
+  virtual void send_file(StreamRef stream, FileRef file, uint64_t offset, uint64_t length,
+                         bool end_stream = false) = 0;
   // Trailers end the stream once the queued data is out.
   virtual void send_trailers(StreamRef stream, h2::HeaderList trailers) = 0;
   void send_trailers(StreamRef stream, std::initializer_list<h2::Header> trailers) {
