@@ -216,6 +216,69 @@ def test_curl_static_files_from_docroot(start_server, tmp_path):
     assert_exits_cleanly(srv)
 
 
+def test_docroot_files_on_either_side_of_sendfile_min(start_server, tmp_path):
+    """Files below --sendfile-min come from memory, the others from their mapping
+    (Context::send_file); both must arrive whole, many at once on one connection."""
+    www = tmp_path / "www"
+    www.mkdir()
+    files = {f"f{n}": os.urandom(n) for n in (1, 16383, 16384, 65536, 3 * MIB + 5)}
+    for name, content in files.items():
+        (www / name).write_bytes(content)
+    srv = start_server("--docroot", str(www), "--sendfile-min", "16384")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, content in files.items():
+        assert curl_status_body(srv.url + "/" + name) == (200, content), name
+    # nghttp: every file, 4 times each, concurrently on one connection.
+    uris = [srv.url + "/" + name for name in files]
+    r = run([need("nghttp"), "-ns", "-m", "4", *uris])
+    assert r.returncode == 0, r.stderr
+    rows = re.findall(r"^\s*\d+\s+\S+\s+\S+\s+\S+\s+(\d+)\s+\S+\s+(\S+)$",
+                      r.stdout.decode(), re.M)
+    assert sorted(rows) == sorted(("200", "/" + n) for n in files for _ in range(4)), r.stdout
+    assert_exits_cleanly(srv)
+
+
+def test_h2load_on_a_64k_file_none_fail(start_server, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "file").write_bytes(os.urandom(64 * KIB))
+    srv = start_server("--docroot", str(www))
+    out = run([need("h2load"), "-n", "20000", "-c", "16", "-m", "16", srv.url + "/file"],
+              timeout=120).stdout.decode()
+    assert re.search(r"requests: 20000 total, 20000 started, 20000 done, 20000 succeeded, "
+                     r"0 failed, 0 errored, 0 timeout", out), out
+    assert re.search(r"status codes: 20000 2xx", out), out
+    assert_exits_cleanly(srv)
+
+
+def test_stalled_reader_of_a_large_file(start_server, tmp_path):
+    """Windows open but the socket unread: sending from the file must wait on the socket (no
+    spinning) and queue nothing beyond the unsent cap."""
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "big").write_bytes(b"\x5a" * (16 * MIB))
+    srv = start_server("--docroot", str(www))
+    before = warmed_rss(srv)
+    peer = RawPeer(srv.port, settings={INITIAL_WINDOW_SIZE: MAX_WINDOW}, rcvbuf=4096)
+    peer.handshake()
+    peer.window_update(0, MAX_WINDOW - 65535)
+    for sid in (1, 3, 5, 7):
+        peer.request(sid, "/big")
+    time.sleep(1.0)
+    cpu_before = cpu_seconds(srv.pid)
+    time.sleep(1.0)
+    cpu_used = cpu_seconds(srv.pid) - cpu_before
+    assert_serves(srv)
+    assert_rss_growth(srv, before, 50 * MIB, "stalled reader of a file")
+    assert cpu_used < 0.5, "the server spins on a connection that cannot be written"
+    # Reading again, the peer gets every byte of one response.
+    peer.read_until(lambda: len(peer.data.get(1, b"")) >= 16 * MIB, timeout=60)
+    assert peer.data[1] == b"\x5a" * (16 * MIB)
+    peer.close(abortive=True)
+    assert_exits_cleanly(srv)
+
+
 # ---- python3-h2 ---------------------------------------------------------------------------
 
 def test_python_h2_echo_8mib_through_16k_window(server):
