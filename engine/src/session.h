@@ -56,15 +56,20 @@ struct StreamOut {
   uint8_t urgency = 3;  // RFC 9218 §4.1 (0 most urgent .. 7), default 3
   bool incremental = false;
   bool signalled = false;  // the peer sent a priority signal for it
-  std::string pending;     // queued body bytes not yet handed to the H2Connection
+  // The body still to send, in order: `pending` (memory bytes), then `file` (a range of a
+  // file, Context::send_file), then `later` (what was queued behind that file). Most
+  // streams only ever use `pending`; a lone file response uses `file` (no allocation).
+  std::string pending;  // queued body bytes not yet handed to the H2Connection
   size_t pending_off = 0;
-  LazyQueue<BodyChunk> later;  // what follows `pending`, in order (only once files are queued)
+  BodyChunk file;
+  LazyQueue<BodyChunk> later;
   uint64_t later_bytes = 0;
   std::string trailers;        // header blob, sent once pending is out
   size_t sent_unreported = 0;  // for Handler::on_sent, reported after the handler returns
 
   size_t memory_size() const { return pending.size() - pending_off; }
-  uint64_t pending_size() const { return memory_size() + later_bytes; }
+  uint64_t pending_size() const { return memory_size() + file.length + later_bytes; }
+  bool file_queued() const { return file.file != nullptr || !later.empty(); }
   bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
 };
 

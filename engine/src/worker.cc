@@ -692,9 +692,9 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
   if (sent < data.size()) {
     const char* rest = reinterpret_cast<const char*>(data.data()) + sent;
     const size_t n = data.size() - sent;
-    if (!st.later.empty()) {
+    if (st.file_queued()) {
       // Behind a queued file: keep the order.
-      if (st.later.back().file) st.later.push_back(BodyChunk{});
+      if (st.later.empty() || st.later.back().file) st.later.push_back(BodyChunk{});
       st.later.back().bytes.append(rest, n);
       st.later_bytes += n;
     } else {
@@ -757,8 +757,12 @@ void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_
     chunk.file = std::move(file);
     chunk.offset = offset;
     chunk.length = length;
-    st->later.push_back(std::move(chunk));
-    st->later_bytes += length;
+    if (st->pending_size() == 0) {
+      st->file = std::move(chunk);
+    } else {
+      st->later.push_back(std::move(chunk));
+      st->later_bytes += length;
+    }
     activate(*s, *st);
   } else if (end_stream && st->pending_size() == 0) {
     try {
@@ -1111,29 +1115,52 @@ void Worker::schedule(Session& s) {
   // each (fair round robin, the default when the peer sends no signals). A pass ends when the
   // connection window is closed or the unsent backlog is at its cap (the socket is slower
   // than we are: stop producing until it drains).
-  while (!s.active.empty() && s.unsent_bytes() < config_.max_unsent_per_connection &&
-         s.conn.outbound_flow_control_window() > 0) {
-    uint8_t best = 8;
+  // The active streams are resolved once, not once per frame (find() is a linear scan):
+  // `act` stays index-aligned with s.active and is rebuilt after a stream is removed (removal
+  // moves another StreamOut within s.streams), along with the urgency to serve and whether
+  // any stream asked to go alone.
+  std::vector<StreamOut*>& act = schedule_scratch_;
+  uint8_t best = 8;
+  bool any_sequential = false;
+  auto resolve = [&] {
+    act.clear();
+    best = 8;
     for (uint32_t id : s.active) {
       StreamOut* st = s.find(id);
+      act.push_back(st);
       if (st && st->urgency < best) best = st->urgency;
     }
+    any_sequential = false;
+    for (StreamOut* st : act)
+      if (st && st->urgency == best && st->signalled && !st->incremental) any_sequential = true;
+  };
+  resolve();
+  while (!s.active.empty() && s.unsent_bytes() < config_.max_unsent_per_connection &&
+         s.conn.outbound_flow_control_window() > 0) {
     size_t pick = SIZE_MAX;
-    uint32_t sequential_id = UINT32_MAX;
-    for (size_t i = 0; i < s.active.size(); ++i) {
-      StreamOut* st = s.find(s.active[i]);
-      if (st && st->urgency == best && st->signalled && !st->incremental &&
-          st->id < sequential_id && window_open(s, st->id)) {
-        sequential_id = st->id;
-        pick = i;
+    int64_t window = 0;
+    if (any_sequential) {
+      uint32_t sequential_id = UINT32_MAX;
+      for (size_t i = 0; i < act.size(); ++i) {
+        StreamOut* st = act[i];
+        if (!st || st->urgency != best || !st->signalled || st->incremental ||
+            st->id >= sequential_id)
+          continue;
+        if (int64_t w = stream_window(s, st->id); w > 0) {
+          sequential_id = st->id;
+          pick = i;
+          window = w;
+        }
       }
     }
     if (pick == SIZE_MAX) {
-      for (size_t n = 0; n < s.active.size(); ++n) {
-        size_t i = (s.rr + n) % s.active.size();
-        StreamOut* st = s.find(s.active[i]);
-        if (st && st->urgency == best && window_open(s, st->id)) {
+      for (size_t n = 0; n < act.size(); ++n) {
+        size_t i = (s.rr + n) % act.size();
+        StreamOut* st = act[i];
+        if (!st || st->urgency != best) continue;
+        if (int64_t w = stream_window(s, st->id); w > 0) {
           pick = i;
+          window = w;
           s.rr = i + 1;  // the next stream of this urgency goes next time
           break;
         }
@@ -1141,34 +1168,38 @@ void Worker::schedule(Session& s) {
     }
     if (pick == SIZE_MAX) break;  // every candidate waits for its stream window
     uint32_t id = s.active[pick];
-    StreamOut* st = s.find(id);
+    StreamOut* st = act[pick];
     if (st == nullptr) {  // cannot happen: remove() keeps `active` in step with `streams`
       s.active.erase(s.active.begin() + static_cast<std::ptrdiff_t>(pick));
+      act.erase(act.begin() + static_cast<std::ptrdiff_t>(pick));
       continue;
     }
-    // The next body piece: memory bytes queued after a file move up once the file is out.
-    while (st->memory_size() == 0 && !st->later.empty() && !st->later.front().file) {
-      st->pending = std::move(st->later.front().bytes);
-      st->pending_off = 0;
-      st->later_bytes -= st->pending.size();
+    // The next body piece: what was queued behind a file moves up once the file is out.
+    while (st->memory_size() == 0 && !st->file.file && !st->later.empty()) {
+      BodyChunk& next = st->later.front();
+      st->later_bytes -= next.size();
+      if (next.file) {
+        st->file = std::move(next);
+      } else {
+        st->pending = std::move(next.bytes);
+        st->pending_off = 0;
+      }
       st->later.pop_front();
     }
-    const int64_t window = s.conn.local_flow_control_window(id);
-    const bool from_file = st->memory_size() == 0 && !st->later.empty();
-    const uint64_t piece = from_file ? st->later.front().length : st->memory_size();
+    const bool from_file = st->memory_size() == 0 && st->file.file;
+    const uint64_t piece = from_file ? st->file.length : st->memory_size();
     size_t chunk = static_cast<size_t>(std::min<uint64_t>(
         {piece, static_cast<uint64_t>(window), s.conn.max_outbound_frame_size()}));
     bool last = chunk == st->pending_size();
     bool end = last && st->end_after_pending && !st->has_trailers;
     try {
       if (from_file) {
-        BodyChunk& fc = st->later.front();
+        BodyChunk& fc = st->file;
         s.conn.send_data_external(id, chunk, end);
         cut_output(s, fc.file, fc.offset, chunk);
         fc.offset += chunk;
         fc.length -= chunk;
-        st->later_bytes -= chunk;
-        if (fc.length == 0) st->later.pop_front();
+        if (fc.length == 0) fc = BodyChunk{};
       } else {
         s.conn.send_data(
             id, as_bytes(std::string_view(st->pending).substr(st->pending_off, chunk)), end);
@@ -1183,13 +1214,16 @@ void Worker::schedule(Session& s) {
     if (last) {
       st->pending = std::string();
       st->pending_off = 0;
+      st->file = BodyChunk{};
       st->later.clear();
       st->later_bytes = 0;
       st->active = false;
       s.active.erase(s.active.begin() + static_cast<std::ptrdiff_t>(pick));
+      act.erase(act.begin() + static_cast<std::ptrdiff_t>(pick));
       if (s.rr > pick) --s.rr;
       if (st->has_trailers) send_trailers_now(s, *st);
       if (st->done()) stream_finished(s, id);
+      resolve();  // `best` may have been this stream's urgency
     }
   }
 }
@@ -1208,11 +1242,11 @@ void Worker::cut_output(Session& s, const FileRef& file, uint64_t offset, uint64
   s.segments.push_back(std::move(seg));
 }
 
-bool Worker::window_open(Session& s, uint32_t id) {
+int64_t Worker::stream_window(Session& s, uint32_t id) {
   try {
-    return s.conn.local_flow_control_window(id) > 0;
+    return s.conn.local_flow_control_window(id);
   } catch (const h2::H2Error&) {
-    return false;  // unknown to the connection: its queue waits for the reset that removes it
+    return 0;  // unknown to the connection: its queue waits for the reset that removes it
   }
 }
 

@@ -118,7 +118,8 @@ class Worker {
   void stream_finished(Session& s, uint32_t id);
   void mark_dirty(Session& s);
   void schedule(Session& s);
-  bool window_open(Session& s, uint32_t id);
+  // The stream's send window (0 when the connection no longer knows the stream).
+  int64_t stream_window(Session& s, uint32_t id);
   void report_sent(Session& s);
   void open_pending(Session& s);
   uint64_t stream_limit(const Session& s) const;
@@ -185,6 +186,7 @@ class Worker {
   };
   std::priority_queue<HandlerTimer, std::vector<HandlerTimer>, std::greater<>> handler_timers_;
   std::vector<h2::Header> scratch_headers_;
+  std::vector<StreamOut*> schedule_scratch_;
 
   Clock::time_point turn_now_{};
   Clock::time_point accept_paused_until_{};
