@@ -5,7 +5,11 @@
 # actor thread for the threaded mode), h2load on the other core. Prints req/s, server
 # CPU-microseconds per request (utime+stime of the server process from /proc) and the ratio
 # to h2o.
-#   bench/run_server_bench.sh [build-dir]     env: N (requests, default 1000000), C (64), M (32)
+#   bench/run_server_bench.sh [build-dir]     env: N (requests, default 1000000), C (64), M (32),
+#     SIZE (body bytes, 100), ROUNDS (1): the servers run in turn ROUNDS times, interleaved, and
+#     the summary uses each server's median (one run's figure moves by 20-30 % on this VM,
+#     mostly with how fast the client happens to read), SERVERS (default: all four; a subset
+#     of "inline threads nghttpd h2o").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -13,6 +17,8 @@ n=${N:-1000000}
 c=${C:-64}
 m=${M:-32}
 size=${SIZE:-100}
+rounds=${ROUNDS:-1}
+servers=${SERVERS:-inline threads nghttpd h2o}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/docroot"
@@ -30,7 +36,7 @@ wait_port() {
   echo "server on port $1 did not start" >&2; return 1
 }
 
-declare -A rps cpu
+declare -A rps cpu cpus rpss
 run_one() {  # name, port, pid
   local name=$1 port=$2 pid=$3
   wait_port "$port"
@@ -45,21 +51,32 @@ run_one() {  # name, port, pid
   rps[$name]=$(echo "$out" | awk '/^finished in/ {print $4}')
   cpu[$name]=$(awk -v t=$((after - before)) -v hz="$tick" -v n="$n" 'BEGIN {printf "%.3f", t / hz * 1e6 / n}')
   printf "%-18s %12s req/s  %8s CPU-us/request  (%s succeeded)\n" "$name" "${rps[$name]}" "${cpu[$name]}" "$ok"
+  cpus[$name]+="${cpu[$name]} "
+  rpss[$name]+="${rps[$name]} "
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 echo "h2load -n $n -c $c -m $m -t 1, body $size bytes; servers on CPU 0, h2load on CPU 1"
-port=$(free_port)
-taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors inline \
-  --docroot "$work/docroot" >/dev/null & run_one "h2server inline" "$port" $!
-port=$(free_port)
-taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors threads:1 \
-  --docroot "$work/docroot" >/dev/null & run_one "h2server threads" "$port" $!
-port=$(free_port)
-taskset -c 0 nghttpd --no-tls -d "$work/docroot" "$port" >/dev/null 2>&1 & run_one "nghttpd" "$port" $!
-if command -v h2o >/dev/null; then
-  port=$(free_port)
-  cat > "$work/h2o.conf" <<CONF
+wants() { [[ " $servers " == *" $1 "* ]]; }
+for round in $(seq "$rounds"); do
+  [[ $rounds -gt 1 ]] && echo "-- round $round of $rounds"
+  if wants inline; then
+    port=$(free_port)
+    taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors inline \
+      --docroot "$work/docroot" >/dev/null & run_one "h2server inline" "$port" $!
+  fi
+  if wants threads; then
+    port=$(free_port)
+    taskset -c 0 "$build/bin/h2server" --port "$port" --workers 1 --no-pin --actors threads:1 \
+      --docroot "$work/docroot" >/dev/null & run_one "h2server threads" "$port" $!
+  fi
+  if wants nghttpd; then
+    port=$(free_port)
+    taskset -c 0 nghttpd --no-tls -d "$work/docroot" "$port" >/dev/null 2>&1 & run_one "nghttpd" "$port" $!
+  fi
+  if wants h2o && command -v h2o >/dev/null; then
+    port=$(free_port)
+    cat > "$work/h2o.conf" <<CONF
 listen:
   host: 127.0.0.1
   port: $port
@@ -72,11 +89,22 @@ hosts:
       /:
         file.dir: $work/docroot
 CONF
-  taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 & run_one "h2o" "$port" $!
+    taskset -c 0 h2o -c "$work/h2o.conf" >/dev/null 2>&1 & run_one "h2o" "$port" $!
+  fi
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+if [[ $rounds -gt 1 ]]; then
+  echo
+  echo "Medians of $rounds rounds"
+  for name in "${!cpus[@]}"; do
+    cpu[$name]=$(echo "${cpus[$name]}" | median)
+    rps[$name]=$(echo "${rpss[$name]}" | median)
+    printf "%-18s %12s req/s  %8s CPU-us/request  (runs: %s)\n" "$name" "${rps[$name]}" "${cpu[$name]}" "${cpus[$name]% }"
+  done
 fi
 echo
 echo "Ratios (server CPU-us per request, lower is better; target: inline <= 0.5x h2o, threads <= 1.0x h2o)"
 for name in "h2server inline" "h2server threads" "nghttpd"; do
-  [[ -n "${cpu[h2o]:-}" ]] && awk -v a="${cpu[$name]}" -v b="${cpu[h2o]}" -v n="$name" \
+  [[ -n "${cpu[h2o]:-}" && -n "${cpu[$name]:-}" ]] && awk -v a="${cpu[$name]}" -v b="${cpu[h2o]}" -v n="$name" \
     'BEGIN {printf "  %-18s / h2o     = x%.2f\n", n, a / b}'
 done

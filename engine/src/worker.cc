@@ -31,6 +31,8 @@ constexpr uint32_t kSettingsTimer = 1;  // our SETTINGS not acknowledged in time
 constexpr std::chrono::milliseconds kLinger{1000};
 // iovecs per gathered sendmsg: 32 file frames and the bytes between them (~512 KiB).
 constexpr size_t kMaxGatherIovecs = 64;
+// Send buffers kept for reuse, per worker.
+constexpr size_t kBufferPoolBytes = 1u << 20;
 
 h2io::Timers::Id timer_id(uint32_t slot, uint32_t kind) {
   return slot * 2 + kind;
@@ -1122,17 +1124,18 @@ void Worker::schedule(Session& s) {
   std::vector<StreamOut*>& act = schedule_scratch_;
   uint8_t best = 8;
   bool any_sequential = false;
-  auto resolve = [&] {
-    act.clear();
+  auto rank = [&] {
     best = 8;
-    for (uint32_t id : s.active) {
-      StreamOut* st = s.find(id);
-      act.push_back(st);
+    for (StreamOut* st : act)
       if (st && st->urgency < best) best = st->urgency;
-    }
     any_sequential = false;
     for (StreamOut* st : act)
       if (st && st->urgency == best && st->signalled && !st->incremental) any_sequential = true;
+  };
+  auto resolve = [&] {
+    act.clear();
+    for (uint32_t id : s.active) act.push_back(s.find(id));
+    rank();
   };
   resolve();
   while (!s.active.empty() && s.unsent_bytes() < config_.max_unsent_per_connection &&
@@ -1222,18 +1225,27 @@ void Worker::schedule(Session& s) {
       act.erase(act.begin() + static_cast<std::ptrdiff_t>(pick));
       if (s.rr > pick) --s.rr;
       if (st->has_trailers) send_trailers_now(s, *st);
-      if (st->done()) stream_finished(s, id);
-      resolve();  // `best` may have been this stream's urgency
+      if (st->done()) {
+        // Session::remove moves the last StreamOut into the freed slot: patch that one
+        // pointer, unless the vector reallocated (open_pending may add streams).
+        const StreamOut* base = s.streams.data();
+        StreamOut* moved_from = &s.streams.back();
+        stream_finished(s, id);
+        if (s.streams.data() != base) {
+          resolve();
+          continue;
+        }
+        for (StreamOut*& p : act)
+          if (p == moved_from) p = st;
+      }
+      rank();  // `best` may have been this stream's urgency
     }
   }
 }
 
 void Worker::cut_output(Session& s, const FileRef& file, uint64_t offset, uint64_t length) {
   OutSegment seg;
-  if (!buffer_pool_.empty()) {
-    seg.bytes = std::move(buffer_pool_.back());
-    buffer_pool_.pop_back();
-  }
+  seg.bytes = pooled_buffer();
   s.conn.take_data_to_send(seg.bytes);  // ends with the DATA frame's header
   seg.file = file;
   seg.offset = offset;
@@ -1261,10 +1273,23 @@ void Worker::report_sent(Session& s) {
   }
 }
 
+h2::ByteBuffer Worker::pooled_buffer() {
+  if (buffer_pool_.empty()) return h2::ByteBuffer();
+  h2::ByteBuffer b = std::move(buffer_pool_.back());
+  buffer_pool_.pop_back();
+  buffer_pool_bytes_ -= b.capacity();
+  return b;
+}
+
 void Worker::recycle_buffer(h2::ByteBuffer&& buffer) {
   // Bounded pool; very large buffers (a burst of big responses) are freed, not kept.
-  if (buffer.capacity() == 0 || buffer.capacity() > (1u << 20) || buffer_pool_.size() >= 64) return;
+  // Bounded by bytes: file responses cut the output into many small buffers (one per DATA
+  // frame) that are worth keeping, while a few large ones are not.
+  if (buffer.capacity() == 0 || buffer.capacity() > (1u << 20) ||
+      buffer_pool_bytes_ + buffer.capacity() > kBufferPoolBytes)
+    return;
   buffer.clear();
+  buffer_pool_bytes_ += buffer.capacity();
   buffer_pool_.push_back(std::move(buffer));
 }
 
@@ -1279,10 +1304,7 @@ void Worker::send_output(Session& s) {
     // The last buffer is out: hand over what the connection queued since, without a copy.
     // The connection gets a pooled buffer (or none) to queue into next.
     if (s.conn.outbound_buffer_size() == 0) return;
-    if (s.sendbuf.capacity() == 0 && !buffer_pool_.empty()) {
-      s.sendbuf = std::move(buffer_pool_.back());
-      buffer_pool_.pop_back();
-    }
+    if (s.sendbuf.capacity() == 0) s.sendbuf = pooled_buffer();
     s.conn.take_data_to_send(s.sendbuf);
     s.send_off = 0;
   }

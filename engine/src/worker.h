@@ -131,6 +131,7 @@ class Worker {
   void consume_segments(Session& s, uint64_t n);
   void activate(Session& s, StreamOut& st);
   void recycle_buffer(h2::ByteBuffer&& buffer);
+  h2::ByteBuffer pooled_buffer();
   void maybe_finish(Session& s);
   void begin_close(Session& s, CloseReason reason);
   void free_session(Session& s);
@@ -169,6 +170,7 @@ class Worker {
   std::vector<PendingConnect> connects_;
   std::vector<uint32_t> free_connects_;
   std::vector<h2::ByteBuffer> buffer_pool_;  // send buffers of idle connections, reused
+  size_t buffer_pool_bytes_ = 0;
 
   // Threaded mode.
   std::vector<Mailbox*> mailboxes_;
