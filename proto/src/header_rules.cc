@@ -47,12 +47,18 @@ constexpr bool is_strip_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-std::string_view strip(std::string_view s) noexcept {
+std::string_view strip_slow(std::string_view s) noexcept {
   size_t begin = 0;
   size_t end = s.size();
   while (begin < end && is_strip_space(s[begin])) ++begin;
   while (end > begin && is_strip_space(s[end - 1])) --end;
   return s.substr(begin, end - begin);
+}
+
+// Most names and values have nothing to strip: two byte tests decide it.
+inline std::string_view strip(std::string_view s) noexcept {
+  if (s.empty() || (!is_strip_space(s.front()) && !is_strip_space(s.back()))) return s;
+  return strip_slow(s);
 }
 
 constexpr bool is_upper(char c) noexcept {
@@ -62,23 +68,40 @@ constexpr char to_lower(char c) noexcept {
   return is_upper(c) ? static_cast<char>(c + 32) : c;
 }
 
-bool has_upper(std::string_view s) noexcept {
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    // Bytes in 'A'..'Z' (0x41..0x5a) among ASCII ones: b + (0x80 - 0x41) sets the top bit for
-    // b >= 0x41, b + (0x80 - 0x5b) for b >= 0x5b; a byte with the first and not the second is
-    // uppercase. Non-ASCII bytes (top bit set) are masked out.
-    const uint64_t ascii = ~w & 0x8080808080808080ull;
-    const uint64_t low7 = w & 0x7f7f7f7f7f7f7f7full;
-    const uint64_t ge_a = (low7 + 0x3f3f3f3f3f3f3f3full) & 0x8080808080808080ull;
-    const uint64_t gt_z = (low7 + 0x2525252525252525ull) & 0x8080808080808080ull;
-    if (ge_a & ~gt_z & ascii) return true;
+// The bytes of s[0..n) as one word, n <= 8, the missing high bytes set to `fill`. Two
+// overlapping loads instead of a byte loop: the scans below only ask whether *some* byte has a
+// property, so a byte seen twice changes nothing.
+inline uint64_t load_tail(const char* p, size_t n, uint64_t fill) noexcept {
+  if (n >= 4) {
+    const uint64_t lo = detail::load_u32(p);
+    const uint64_t hi = detail::load_u32(p + n - 4);
+    return lo | (hi << 32);  // bytes 0..3 and n-4..n-1: all n bytes, some twice
   }
-  for (; i < s.size(); ++i)
-    if (is_upper(s[i])) return true;
-  return false;
+  uint64_t w = fill;
+  for (size_t i = 0; i < n; ++i) {
+    w &= ~(uint64_t{0xff} << (8 * i));
+    w |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+  return w;
+}
+
+// Bytes in 'A'..'Z' (0x41..0x5a) among ASCII ones: b + (0x80 - 0x41) sets the top bit for
+// b >= 0x41, b + (0x80 - 0x5b) for b >= 0x5b; a byte with the first and not the second is
+// uppercase. Non-ASCII bytes (top bit set) are masked out.
+constexpr bool word_has_upper(uint64_t w) noexcept {
+  const uint64_t ascii = ~w & 0x8080808080808080ull;
+  const uint64_t low7 = w & 0x7f7f7f7f7f7f7f7full;
+  const uint64_t ge_a = (low7 + 0x3f3f3f3f3f3f3f3full) & 0x8080808080808080ull;
+  const uint64_t gt_z = (low7 + 0x2525252525252525ull) & 0x8080808080808080ull;
+  return (ge_a & ~gt_z & ascii) != 0;
+}
+
+bool has_upper(std::string_view s) noexcept {
+  const size_t n = s.size();
+  if (n < 8) return word_has_upper(load_tail(s.data(), n, 0));  // 0 bytes are not uppercase
+  for (size_t i = 0; i + 8 < n; i += 8)
+    if (word_has_upper(detail::load_u64(s.data() + i))) return true;
+  return word_has_upper(detail::load_u64(s.data() + n - 8));  // the last 8, maybe overlapping
 }
 
 // ASCII case-insensitive equality against a lowercase literal.
@@ -127,26 +150,32 @@ constexpr bool has_zero_byte(uint64_t w) noexcept {
   return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0;
 }
 
+// Whether the word has a byte below 0x0e (NUL, LF and CR all are): one test that a
+// HTAB-free value never passes, before the exact ones.
+constexpr bool word_may_have_nul_cr_lf(uint64_t w) noexcept {
+  return ((w - 0x0e0e0e0e0e0e0e0eull) & ~w & 0x8080808080808080ull) != 0;
+}
+constexpr bool word_has_nul_cr_lf(uint64_t w) noexcept {
+  return has_zero_byte(w) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull) ||
+         has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull);
+}
+
 // Whether `value` contains NUL, LF or CR. Eight bytes per step: header values (user-agent,
 // cookie, accept) are long enough for this to matter on every request.
 bool has_nul_cr_lf(std::string_view value) noexcept {
-  size_t i = 0;
-  for (; i + 8 <= value.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, value.data() + i, 8);
-    // One test first: does any byte lie below 0x0e (NUL, LF and CR all do)? Only then the
-    // exact tests, which a HTAB-free value never reaches.
-    if (((w - 0x0e0e0e0e0e0e0e0eull) & ~w & 0x8080808080808080ull) != 0) [[unlikely]] {
-      if (has_zero_byte(w) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull) ||
-          has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull))
-        return true;
-    }
+  const size_t n = value.size();
+  const char* p = value.data();
+  if (n < 8) {
+    const uint64_t w = load_tail(p, n, 0x2020202020202020ull);  // padded with spaces
+    return word_may_have_nul_cr_lf(w) && word_has_nul_cr_lf(w);
   }
-  for (; i < value.size(); ++i) {
-    const char c = value[i];
-    if (c == '\0' || c == '\n' || c == '\r') return true;
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    const uint64_t w = detail::load_u64(p + i);
+    if (word_may_have_nul_cr_lf(w) && word_has_nul_cr_lf(w)) [[unlikely]]
+      return true;
   }
-  return false;
+  const uint64_t last = detail::load_u64(p + n - 8);  // the last 8, maybe overlapping
+  return word_may_have_nul_cr_lf(last) && word_has_nul_cr_lf(last);
 }
 
 // Rule 2 (RFC 9113 §8.2.1): no NUL, CR or LF anywhere; no SP/HTAB at either end.
@@ -360,21 +389,37 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
   out_tokens.clear();
   out.reserve(in.size());
   out_tokens.reserve(in.size());
+  auto split_cookie = [&](const Header& h, std::string_view name) {
+    // RFC 9113 §8.2.3: split on "; " so each crumb compresses on its own; pieces are views.
+    std::string_view rest = h.value;
+    while (true) {
+      const size_t sep = rest.find("; "sv);
+      const std::string_view crumb = strip(rest.substr(0, sep));
+      out.push_back({name, crumb, h.never_indexed || is_sensitive(field_name::kCookie, crumb)});
+      out_tokens.push_back(field_name::kCookie);
+      if (sep == std::string_view::npos) break;
+      rest.remove_prefix(sep + 2);
+    }
+  };
   for (const Header& h : in) {
+    // A name with a token is spelled exactly like a known lowercase name: nothing to strip or
+    // lowercase, and "cookie" is the only spelling of it that equals_lower accepts among them.
+    if (const Token known = field_name::classify(h.name); known != field_name::kOther) {
+      if (known == field_name::kCookie && split_cookies) {
+        split_cookie(h, h.name);
+        continue;
+      }
+      if (field_name::is_connection_specific(known)) continue;
+      const std::string_view value = strip(h.value);
+      out.push_back({h.name, value, h.never_indexed || is_sensitive(known, value)});
+      out_tokens.push_back(known);
+      continue;
+    }
+
     // h2 lowercases, then splits cookies (by the lowercased, not yet stripped name), then
     // strips. Lowercasing does not touch whitespace, so strip first and copy only what is kept.
     if (split_cookies && equals_lower(h.name, "cookie")) {
-      // RFC 9113 §8.2.3: split on "; " so each crumb compresses on its own; pieces are views.
-      const std::string_view name = has_upper(h.name) ? "cookie"sv : h.name;
-      std::string_view rest = h.value;
-      while (true) {
-        const size_t sep = rest.find("; "sv);
-        const std::string_view crumb = strip(rest.substr(0, sep));
-        out.push_back({name, crumb, h.never_indexed || is_sensitive(field_name::kCookie, crumb)});
-        out_tokens.push_back(field_name::kCookie);
-        if (sep == std::string_view::npos) break;
-        rest.remove_prefix(sep + 2);
-      }
+      split_cookie(h, has_upper(h.name) ? "cookie"sv : h.name);
       continue;
     }
 

@@ -82,14 +82,14 @@ constexpr ConnectionTransition kConnectionTransitions[] = {
 
 constexpr int kNoTransition = -1;
 
-constexpr auto build_connection_table() {
-  std::array<std::array<int8_t, kConnectionInputCount>, 4> table{};
-  for (auto& row : table) row.fill(kNoTransition);
+constexpr detail::ConnectionTable build_connection_table() {
+  detail::ConnectionTable table{};
+  for (auto& row : table.to)
+    for (int8_t& cell : row) cell = kNoTransition;
   for (const auto& t : kConnectionTransitions)
-    table[static_cast<int>(t.from)][static_cast<int>(t.input)] = static_cast<int8_t>(t.to);
+    table.to[static_cast<int>(t.from)][static_cast<int>(t.input)] = static_cast<int8_t>(t.to);
   return table;
 }
-constexpr auto kConnectionTable = build_connection_table();
 
 // ---- Stream (BEHAVIOUR.md §2.2, RFC 9113 §5.1) -------------------------------------------
 
@@ -221,40 +221,35 @@ constexpr StreamTransition kStreamTransitions[] = {
     {SS::kClosed, SI::kSendEndStream, kSendOnClosedStream, SS::kClosed},
 };
 
-struct StreamCell {
-  bool allowed = false;
-  Action action = kNoAction;
-  SS to = SS::kClosed;
-};
+using detail::StreamCell;
+using detail::StreamTable;
 
-constexpr auto build_stream_table() {
-  std::array<std::array<StreamCell, kStreamInputCount>, 7> table{};
+constexpr StreamTable build_stream_table() {
+  StreamTable table{};
   for (const auto& t : kStreamTransitions)
-    table[static_cast<int>(t.from)][static_cast<int>(t.input)] = StreamCell{true, t.action, t.to};
+    table.cells[static_cast<int>(t.from)][static_cast<int>(t.input)] =
+        StreamCell{true, t.action, t.to};
   return table;
 }
-constexpr auto kStreamTable = build_stream_table();
+static_assert(kNoAction == 0, "process_input's inline path reads action 0 as none");
 
 }  // namespace
 
-bool ConnectionStateMachine::allowed(ConnectionState state, ConnectionInput input) noexcept {
-  return kConnectionTable[static_cast<int>(state)][static_cast<int>(input)] != kNoTransition;
+constinit const StreamTable detail::kStreamTable = build_stream_table();
+
+constinit const detail::ConnectionTable detail::kConnectionTable = build_connection_table();
+
+void ConnectionStateMachine::refuse(ConnectionInput input) {
+  const ConnectionState old = state_;
+  state_ = ConnectionState::kClosed;
+  throw ProtocolError("Invalid input " + std::string(to_string(input)) + " in state " +
+                      std::string(to_string(old)));
 }
 
-ConnectionState ConnectionStateMachine::process_input(ConnectionInput input) {
-  const int8_t to = kConnectionTable[static_cast<int>(state_)][static_cast<int>(input)];
-  if (to == kNoTransition) {
-    const ConnectionState old = state_;
-    state_ = ConnectionState::kClosed;
-    throw ProtocolError("Invalid input " + std::string(to_string(input)) + " in state " +
-                        std::string(to_string(old)));
-  }
-  state_ = static_cast<ConnectionState>(to);
-  return state_;
-}
-
-StreamOutcome StreamStateMachine::process_input(StreamInput input) {
-  const StreamCell cell = kStreamTable[static_cast<int>(state_)][static_cast<int>(input)];
+// Everything but the inline path of process_input: refused inputs and transitions with an
+// action.
+StreamOutcome StreamStateMachine::process_input_slow(StreamInput input) {
+  const StreamCell cell = detail::kStreamTable.cells[static_cast<int>(state_)][static_cast<int>(input)];
   const StreamState previous = state_;
   if (!cell.allowed) {
     state_ = StreamState::kClosed;

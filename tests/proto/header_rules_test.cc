@@ -902,7 +902,7 @@ namespace {
 TEST(HeaderRulesWordScans, UppercaseFoundAtEveryPositionOfLongNames) {
   Arena arena;
   std::vector<Header> out;
-  for (size_t length : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 31u}) {
+  for (size_t length : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 15u, 16u, 17u, 31u}) {
     const std::string lower(length, 'x');
     for (size_t i = 0; i < length; ++i) {
       for (char upper : {'A', 'M', 'Z'}) {
@@ -929,7 +929,7 @@ TEST(HeaderRulesWordScans, UppercaseFoundAtEveryPositionOfLongNames) {
 
 TEST(HeaderRulesWordScans, NulCrLfFoundAtEveryPositionOfLongValues) {
   const HeaderValidationFlags flags;  // a request
-  for (size_t length : {1u, 7u, 8u, 9u, 16u, 23u, 40u}) {
+  for (size_t length : {3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 16u, 23u, 40u}) {
     for (size_t i = 1; i + 1 < length; ++i) {
       for (char bad : {'\0', '\r', '\n'}) {
         std::string value(length, 'v');

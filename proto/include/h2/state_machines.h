@@ -40,15 +40,34 @@ enum class ConnectionInput : uint8_t {
 };
 inline constexpr int kConnectionInputCount = 20;
 
+namespace detail {
+// The connection transition table state_machines.cc builds from its rows: the state each
+// (state, input) leads to, -1 where the input is refused.
+struct ConnectionTable {
+  int8_t to[4][kConnectionInputCount];
+};
+extern const ConnectionTable kConnectionTable;
+}  // namespace detail
+
 class ConnectionStateMachine {
  public:
   ConnectionState state() const noexcept { return state_; }
   // Applies `input`; throws ProtocolError (and moves to CLOSED) if it is not allowed.
-  ConnectionState process_input(ConnectionInput input);
+  ConnectionState process_input(ConnectionInput input) {
+    const int8_t to = detail::kConnectionTable.to[static_cast<int>(state_)][static_cast<int>(input)];
+    if (to < 0) [[unlikely]]
+      refuse(input);
+    state_ = static_cast<ConnectionState>(to);
+    return state_;
+  }
   // Whether `input` is allowed in `state` (the table itself, for tests and tools).
-  static bool allowed(ConnectionState state, ConnectionInput input) noexcept;
+  static bool allowed(ConnectionState state, ConnectionInput input) noexcept {
+    return detail::kConnectionTable.to[static_cast<int>(state)][static_cast<int>(input)] >= 0;
+  }
 
  private:
+  [[noreturn]] void refuse(ConnectionInput input);
+
   ConnectionState state_ = ConnectionState::kIdle;
 };
 
@@ -105,6 +124,20 @@ enum class StreamOutcome : uint8_t {
   kAlternativeServiceAvailable,
 };
 
+namespace detail {
+// One cell of the stream transition table that state_machines.cc builds from its rows: the
+// common transitions (allowed, no side effect beyond a flag) are applied inline.
+struct StreamCell {
+  bool allowed = false;
+  uint8_t action = 0;  // state_machines.cc's Action; 0: none
+  StreamState to = StreamState::kClosed;
+};
+struct StreamTable {
+  StreamCell cells[7][kStreamInputCount];  // [state][input]
+};
+extern const StreamTable kStreamTable;
+}  // namespace detail
+
 class StreamStateMachine {
  public:
   explicit StreamStateMachine(uint32_t stream_id) : stream_id_(stream_id) {}
@@ -127,9 +160,18 @@ class StreamStateMachine {
   // Applies `input`. Throws StreamClosedError (with reset_required() telling whether the
   // connection must answer with RST_STREAM) or ProtocolError; either way the stream is then
   // CLOSED.
-  StreamOutcome process_input(StreamInput input);
+  StreamOutcome process_input(StreamInput input) {
+    const detail::StreamCell cell =
+        detail::kStreamTable.cells[static_cast<int>(state_)][static_cast<int>(input)];
+    if (cell.allowed && cell.action == 0) [[likely]] {
+      state_ = cell.to;
+      return StreamOutcome::kNone;
+    }
+    return process_input_slow(input);
+  }
 
  private:
+  StreamOutcome process_input_slow(StreamInput input);
   StreamOutcome run_action(uint8_t action, StreamState previous);
 
   uint32_t stream_id_;
