@@ -226,6 +226,8 @@ struct H2Connection::Impl {
     std::vector<Header> header_store;
     std::vector<Token> token_store;
     std::vector<PendingHeaders> pending_headers;
+    // Which fields of header_store view the decoder's table (copied only before it moves).
+    hpack::Decoder::TableViews table_views;
     ByteBuffer block_buffer;  // a block assembled from HEADERS/PUSH_PROMISE + CONTINUATION
     // Send.
     Arena out_arena;
@@ -497,7 +499,7 @@ struct H2Connection::Impl {
     const size_t offset = header_store.size();
     token_store.resize(offset);  // a failed block may have left fields behind
     if (hpack::DecodeError err =
-            decoder.decode_stable(fragment, header_store, h.arena, &token_store)) {
+            decoder.decode_stable(fragment, header_store, h.arena, &token_store, &h.table_views)) {
       if (err.kind == hpack::DecodeErrorKind::kHeaderListTooLarge)
         throw DenialOfServiceError("Oversized header block: " +
                                    std::string(hpack::describe(err.kind)));
@@ -1113,6 +1115,7 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
   m.events.clear();
   if (m.scratch) {
     m.scratch->header_store.clear();
+    m.scratch->table_views.reset();
     m.scratch->token_store.clear();
     m.scratch->pending_headers.clear();
     m.scratch->arena.reset();

@@ -320,6 +320,65 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
   }
 }
 
+// decode_stable with TableViews: indexed dynamic entries are views into the table until an
+// insertion is about to move its bytes; then every such field is copied first. The fields
+// of many blocks (kept across them, as the connection keeps a call's blocks) stay right
+// while later blocks evict entries and make the table compact and regrow.
+TEST(HpackDecoderStable, TableViewsAreCopiedBeforeTheTableMoves) {
+  Encoder encoder;
+  Decoder stable_decoder, plain_decoder;
+  encoder.set_max_table_size(512);
+  stable_decoder.set_max_allowed_table_size(512);
+  plain_decoder.set_max_allowed_table_size(512);
+  Arena arena;
+  std::vector<HeaderField> kept;
+  Decoder::TableViews views;
+  std::vector<std::string> names, values;
+  size_t calls_with_views = 0, fixups = 0;
+  for (int round = 0; round < 80; ++round) {
+    std::string v = std::to_string(round);
+    v.append(static_cast<size_t>(round % 23), 'y');
+    const std::vector<HeaderField> fields = {{":status", "200", false},
+                                             {"x-round", v, false},
+                                             {"content-type", "text/html", false},
+                                             {"x-" + v, "value of a new name", false},
+                                             {"user-agent", v, false}};
+    // Each block twice: the second time every field is an indexed dynamic entry.
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      ByteBuffer block;
+      encoder.encode(fields, block);
+      std::vector<uint8_t> bytes(block.data(), block.data() + block.size());
+      std::vector<HeaderField> plain;
+      ASSERT_FALSE(plain_decoder.decode(bytes, plain));
+      for (const HeaderField& f : plain) {
+        names.emplace_back(f.name);
+        values.emplace_back(f.value);
+      }
+      const size_t before_views = views.scan_from;
+      const size_t before = kept.size();
+      ASSERT_FALSE(stable_decoder.decode_stable(bytes, kept, arena, nullptr, &views));
+      if (views.scan_from != SIZE_MAX) ++calls_with_views;
+      if (before_views != SIZE_MAX && views.scan_from != before_views) ++fixups;
+      std::fill(bytes.begin(), bytes.end(), 0);
+      // Every field decoded so far, in every earlier block, still reads right.
+      for (size_t i = 0; i < kept.size(); ++i) {
+        ASSERT_EQ(kept[i].name, names[i]) << round << " " << i;
+        ASSERT_EQ(kept[i].value, values[i]) << round << " " << i;
+      }
+      ASSERT_EQ(kept.size() - before, plain.size());
+    }
+  }
+  // The test went through both paths: views handed out, and copied before the table moved.
+  EXPECT_GT(calls_with_views, 0u);
+  EXPECT_GT(fixups, 0u);
+  // A caller that clears its fields resets the views; nothing of the old fields is touched.
+  kept.clear();
+  views.reset();
+  const std::vector<uint8_t> indexed_get = {0x82};
+  ASSERT_FALSE(stable_decoder.decode_stable(indexed_get, kept, arena, nullptr, &views));
+  EXPECT_EQ(views.scan_from, SIZE_MAX);  // a static field views nothing
+}
+
 TEST(HpackDecoderStable, AppendsAndReportsErrors) {
   Decoder decoder;
   Arena arena;

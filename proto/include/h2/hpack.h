@@ -95,8 +95,22 @@ class Decoder {
   // block's bytes or the dynamic table. On error, `out` may hold some of the block's fields.
   // `static_names`, when given, receives one byte per appended field: the RFC 7541 static
   // index of the first entry with the field's name, 0 for a name not in the static table.
+  //
+  // `table_views`, when given, saves the copies of dynamic-table strings: fields of indexed
+  // dynamic entries view the table's bytes instead, and before an insertion that would move
+  // those bytes (a compaction or regrowth of the table's storage, about once per half-buffer
+  // of inserted bytes) the decoder copies every string of out[table_views->scan_from ..] that
+  // points into the table to `arena`. The fields then stay valid until `arena` is reset or
+  // until the decoder is destroyed, whichever comes first. The caller resets
+  // `table_views` whenever it clears `out`, and may move fields only within the block a call
+  // appended them in (the scan starts at the first such block).
+  struct TableViews {
+    size_t scan_from = SIZE_MAX;  // SIZE_MAX: no field of `out` views the table
+    void reset() noexcept { scan_from = SIZE_MAX; }
+  };
   DecodeError decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena,
-                            std::vector<uint8_t>* static_names = nullptr);
+                            std::vector<uint8_t>* static_names = nullptr,
+                            TableViews* table_views = nullptr);
 
  private:
   struct Impl;

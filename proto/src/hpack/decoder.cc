@@ -27,7 +27,7 @@ struct Decoder::Impl {
   // otherwise views into the block, the table or `arena` (decode).
   template <bool kStable>
   DecodeError decode_block(Bytes block, std::vector<HeaderField>& out, Arena& strings,
-                           std::vector<uint8_t>* static_names);
+                           std::vector<uint8_t>* static_names, TableViews* views);
 };
 
 namespace {
@@ -150,8 +150,10 @@ size_t Decoder::max_header_list_size() const noexcept {
 
 template <bool kStable>
 DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& out,
-                                         Arena& strings, std::vector<uint8_t>* static_names) {
+                                         Arena& strings, std::vector<uint8_t>* static_names,
+                                         TableViews* views) {
   Impl& s = *this;
+  const size_t block_start = out.size();
   BlockReader<kStable> in(block, strings);
   size_t rep_offset = 0;
   auto fail = [&](DecodeErrorKind kind) { return DecodeError{kind, rep_offset}; };
@@ -223,9 +225,16 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
       // would move them, the views are copied to the strings (see insert_field).
       if constexpr (kStable) {
         // A static name needs no copy: the static table's own string is as stable as it gets.
-        const std::string_view name =
-            entry.tag != 0 ? detail::kStaticTable[entry.tag].name : strings.copy(entry.name);
-        emit(name, strings.copy(entry.value), false, entry.tag);
+        if (views != nullptr) {
+          // Views into the table, copied only if an insertion is about to move them.
+          if (views->scan_from == SIZE_MAX) views->scan_from = block_start;
+          emit(entry.tag != 0 ? detail::kStaticTable[entry.tag].name : entry.name, entry.value,
+               false, entry.tag);
+        } else {
+          const std::string_view name =
+              entry.tag != 0 ? detail::kStaticTable[entry.tag].name : strings.copy(entry.name);
+          emit(name, strings.copy(entry.value), false, entry.tag);
+        }
       } else {
         emit(entry.name, entry.value, false, entry.tag);
       }
@@ -273,7 +282,22 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
     if (DecodeErrorKind e = in.read_string(value); e != DecodeErrorKind::kNone) return fail(e);
     list_size += detail::entry_size(name.size(), value.size());
     if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-    if (indexing) insert_field<kStable>(s.table, strings, name, value, static_name, out);
+    if (indexing) {
+      if constexpr (kStable) {
+        if (views != nullptr && views->scan_from != SIZE_MAX &&
+            s.table.insert_relocates(name.size() + value.size())) {
+          // The fields viewing the table (batched ones included) get their own copies first.
+          flush();
+          for (size_t i = views->scan_from; i < out.size(); ++i) {
+            HeaderField& f = out[i];
+            if (s.table.owns(f.name.data())) f.name = copy_to_arena(strings, f.name);
+            if (s.table.owns(f.value.data())) f.value = copy_to_arena(strings, f.value);
+          }
+          views->reset();
+        }
+      }
+      insert_field<kStable>(s.table, strings, name, value, static_name, out);
+    }
     emit(name, value, never_indexed, static_name);
   }
   if constexpr (kStable) flush();
@@ -283,12 +307,12 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
 DecodeError Decoder::decode(Bytes block, std::vector<HeaderField>& out) {
   out.clear();
   impl_->arena.reset();
-  return impl_->decode_block<false>(block, out, impl_->arena, nullptr);
+  return impl_->decode_block<false>(block, out, impl_->arena, nullptr, nullptr);
 }
 
 DecodeError Decoder::decode_stable(Bytes block, std::vector<HeaderField>& out, Arena& arena,
-                                   std::vector<uint8_t>* static_names) {
-  return impl_->decode_block<true>(block, out, arena, static_names);
+                                   std::vector<uint8_t>* static_names, TableViews* table_views) {
+  return impl_->decode_block<true>(block, out, arena, static_names, table_views);
 }
 
 }  // namespace h2::hpack

@@ -180,8 +180,8 @@ struct Encoder::Impl {
   }
 
   void write_size_updates(ByteBuffer& out);
-  void encode_default(const HeaderField& field, detail::StaticNameRange range, size_t position,
-                      ByteBuffer& out);
+  uint8_t* encode_default(const HeaderField& field, detail::StaticNameRange range,
+                          size_t position, uint8_t* p);
   void encode_python(const HeaderField& field, ByteBuffer& out);
 };
 
@@ -208,8 +208,10 @@ void Encoder::Impl::write_size_updates(ByteBuffer& out) {
   smallest_size = UINT32_MAX;
 }
 
-void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameRange range,
-                                   size_t position, ByteBuffer& out) {
+// Writes one field at `p`, which has room for kFieldOverhead + name + value bytes (Huffman is
+// used only when shorter); returns the end of what it wrote.
+uint8_t* Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameRange range,
+                                       size_t position, uint8_t* p) {
   const std::string_view name = field.name;
   const std::string_view value = field.value;
 
@@ -219,31 +221,21 @@ void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameR
                          range.first == kStaticProxyAuthorization ||
                          (range.first == kStaticCookie && value.size() < 20);
 
-  const size_t reserved = kFieldOverhead + name.size() + value.size();
-  uint8_t* const start = out.extend(reserved);
-  uint8_t* p = start;
-  auto finish = [&] { out.shrink_by(reserved - static_cast<size_t>(p - start)); };
-
   // Hashes only when the dynamic table is consulted (a full static match needs none).
   uint32_t name_hash = 0;
   uint32_t field_hash = 0;
   if (!sensitive) {
-    if (range.first != 0) {
-      if (const size_t index = detail::find_static_field(range, value); index != 0) {
-        p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
-        return finish();
-      }
+    if (range.first != 0 && value.size() <= detail::kStaticValueMax[range.first]) {
+      if (const size_t index = detail::find_static_field(range, value); index != 0)
+        return encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
     }
-    if (const uint64_t seq = find_field_at(position, name, value); seq != 0) {
-      p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
-      return finish();
-    }
+    if (const uint64_t seq = find_field_at(position, name, value); seq != 0)
+      return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
     name_hash = range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
     field_hash = detail::hash_string(value, name_hash);
     if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
       remember(position, seq);
-      p = encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
-      return finish();
+      return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
     }
   }
 
@@ -268,11 +260,11 @@ void Encoder::Impl::encode_default(const HeaderField& field, detail::StaticNameR
   p = encode_integer(p, kind.pattern, kind.prefix_bits, static_cast<uint32_t>(name_index));
   if (name_index == 0) p = write_string_compact(p, name);
   p = write_string_compact(p, value);
-  finish();
   if (worth_indexing) {
     add(name, value, name_hash, field_hash);
     remember(position, table.next_seq() - 1);  // a stale seq if it did not fit: never live
   }
+  return p;
 }
 
 // python-hpack 4.x, Encoder.add + HeaderTable.search, reproduced choice for choice.
@@ -366,10 +358,14 @@ void Encoder::encode(std::span<const HeaderField> headers, ByteBuffer& out) {
   if (s.strategy == EncoderStrategy::kPythonHpack) {
     for (const HeaderField& field : headers) s.encode_python(field, out);
   } else {
-    for (size_t i = 0; i < headers.size(); ++i)
-      s.encode_default(headers[i],
-                       detail::find_static_name(headers[i].name, detail::hash_string(headers[i].name)),
-                       i, out);
+    for (size_t i = 0; i < headers.size(); ++i) {
+      const HeaderField& f = headers[i];
+      const size_t reserved = kFieldOverhead + f.name.size() + f.value.size();
+      uint8_t* const start = out.extend(reserved);
+      uint8_t* const end = s.encode_default(
+          f, detail::find_static_name(f.name, detail::hash_string(f.name)), i, start);
+      out.shrink_by(reserved - static_cast<size_t>(end - start));
+    }
   }
 }
 
@@ -378,8 +374,15 @@ void Encoder::encode(std::span<const HeaderField> headers, std::span<const uint8
   Impl& s = *impl_;
   if (s.strategy == EncoderStrategy::kPythonHpack) return encode(headers, out);
   s.write_size_updates(out);
+  // One reservation for the whole block: each field takes at most kFieldOverhead bytes
+  // besides its strings.
+  size_t reserved = 0;
+  for (const HeaderField& f : headers) reserved += kFieldOverhead + f.name.size() + f.value.size();
+  uint8_t* const start = out.extend(reserved);
+  uint8_t* p = start;
   for (size_t i = 0; i < headers.size(); ++i)
-    s.encode_default(headers[i], detail::static_name_range(static_names[i]), i, out);
+    p = s.encode_default(headers[i], detail::static_name_range(static_names[i]), i, p);
+  out.shrink_by(reserved - static_cast<size_t>(p - start));
 }
 
 }  // namespace h2::hpack

@@ -1,6 +1,7 @@
 // The HPACK static table (RFC 7541 Appendix A) and a name index over it for encoders.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -106,6 +107,19 @@ inline constexpr std::array<uint8_t, kStaticTableSize + 1> kStaticNameFirst = []
     first[i] = static_cast<uint8_t>(kStaticTable[i - 1].name == kStaticTable[i].name ? first[i - 1]
                                                                                      : i);
   return first;
+}();
+
+// For each static index that starts a name's range, the longest value in the range: a longer
+// value cannot be a static field, so encoders skip the lookup (most ranges hold one empty
+// value).
+inline constexpr std::array<uint8_t, kStaticTableSize + 1> kStaticValueMax = [] {
+  std::array<uint8_t, kStaticTableSize + 1> longest{};
+  for (size_t i = 1; i <= kStaticTableSize; ++i) {
+    const size_t first = kStaticNameFirst[i];
+    longest[first] = std::max<uint8_t>(longest[first],
+                                       static_cast<uint8_t>(kStaticTable[i].value.size()));
+  }
+  return longest;
 }();
 
 // hash_string of each static entry's name, so callers that know a name's static index need
