@@ -40,6 +40,14 @@ struct OutSegment {
   uint64_t length = 0;  // file bytes still to send
 };
 
+// The rarely needed part of a StreamOut.
+struct StreamTail {
+  BodyChunk file;               // the file range being sent
+  LazyQueue<BodyChunk> later;   // what was queued behind it, in order
+  uint64_t later_bytes = 0;
+  std::string trailers;         // header blob, sent once the body is out
+};
+
 struct GatherSend {
   msghdr msg{};
   std::vector<iovec> iov;
@@ -56,20 +64,24 @@ struct StreamOut {
   uint8_t urgency = 3;  // RFC 9218 §4.1 (0 most urgent .. 7), default 3
   bool incremental = false;
   bool signalled = false;  // the peer sent a priority signal for it
-  // The body still to send, in order: `pending` (memory bytes), then `file` (a range of a
-  // file, Context::send_file), then `later` (what was queued behind that file). Most
-  // streams only ever use `pending`; a lone file response uses `file` (no allocation).
+  // The body still to send, in order: `pending` (memory bytes), then, in `tail`, a range of
+  // a file (Context::send_file) and what was queued behind that file. Most streams only ever
+  // use `pending`; `tail` is allocated for the few with a file body or trailers, which keeps
+  // StreamOut small (Session::find scans these).
   std::string pending;  // queued body bytes not yet handed to the H2Connection
   size_t pending_off = 0;
-  BodyChunk file;
-  LazyQueue<BodyChunk> later;
-  uint64_t later_bytes = 0;
-  std::string trailers;        // header blob, sent once pending is out
+  std::unique_ptr<StreamTail> tail;
   size_t sent_unreported = 0;  // for Handler::on_sent, reported after the handler returns
 
   size_t memory_size() const { return pending.size() - pending_off; }
-  uint64_t pending_size() const { return memory_size() + file.length + later_bytes; }
-  bool file_queued() const { return file.file != nullptr || !later.empty(); }
+  uint64_t pending_size() const {
+    return memory_size() + (tail ? tail->file.length + tail->later_bytes : 0);
+  }
+  bool file_queued() const { return tail && (tail->file.file || !tail->later.empty()); }
+  StreamTail& ensure_tail() {
+    if (!tail) tail = std::make_unique<StreamTail>();
+    return *tail;
+  }
   bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
 };
 

@@ -696,9 +696,10 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
     const size_t n = data.size() - sent;
     if (st.file_queued()) {
       // Behind a queued file: keep the order.
-      if (st.later.empty() || st.later.back().file) st.later.push_back(BodyChunk{});
-      st.later.back().bytes.append(rest, n);
-      st.later_bytes += n;
+      StreamTail& t = *st.tail;
+      if (t.later.empty() || t.later.back().file) t.later.push_back(BodyChunk{});
+      t.later.back().bytes.append(rest, n);
+      t.later_bytes += n;
     } else {
       if (st.pending_off > 0 && st.pending_off == st.pending.size()) {
         st.pending.clear();
@@ -759,11 +760,12 @@ void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_
     chunk.file = std::move(file);
     chunk.offset = offset;
     chunk.length = length;
+    StreamTail& t = st->ensure_tail();
     if (st->pending_size() == 0) {
-      st->file = std::move(chunk);
+      t.file = std::move(chunk);
     } else {
-      st->later.push_back(std::move(chunk));
-      st->later_bytes += length;
+      t.later.push_back(std::move(chunk));
+      t.later_bytes += length;
     }
     activate(*s, *st);
   } else if (end_stream && st->pending_size() == 0) {
@@ -778,14 +780,14 @@ void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_
 }
 
 void Worker::send_trailers_now(Session& s, StreamOut& st) {
-  decode_header_blob(st.trailers, scratch_headers_);
+  decode_header_blob(st.tail->trailers, scratch_headers_);
   st.has_trailers = false;
   try {
     s.conn.send_headers(st.id, scratch_headers_, /*end_stream=*/true);
   } catch (const h2::H2Error& e) {
     log_once(s, spdlog::level::debug, e.what());
   }
-  st.trailers = std::string();
+  st.tail->trailers = std::string();
 }
 
 void Worker::cmd_send_trailers(StreamRef ref, h2::HeaderList trailers) {
@@ -795,7 +797,7 @@ void Worker::cmd_send_trailers(StreamRef ref, h2::HeaderList trailers) {
   if (!st || st->local_ended) return;
   st->local_ended = true;
   st->end_after_pending = true;
-  st->trailers = header_blob(trailers);
+  st->ensure_tail().trailers = header_blob(trailers);
   st->has_trailers = true;
   if (st->pending_size() == 0) send_trailers_now(*s, *st);
   if (st->done()) stream_finished(*s, ref.stream_id);
@@ -1178,26 +1180,27 @@ void Worker::schedule(Session& s) {
       continue;
     }
     // The next body piece: what was queued behind a file moves up once the file is out.
-    while (st->memory_size() == 0 && !st->file.file && !st->later.empty()) {
-      BodyChunk& next = st->later.front();
-      st->later_bytes -= next.size();
+    StreamTail* t = st->tail.get();
+    while (t && st->memory_size() == 0 && !t->file.file && !t->later.empty()) {
+      BodyChunk& next = t->later.front();
+      t->later_bytes -= next.size();
       if (next.file) {
-        st->file = std::move(next);
+        t->file = std::move(next);
       } else {
         st->pending = std::move(next.bytes);
         st->pending_off = 0;
       }
-      st->later.pop_front();
+      t->later.pop_front();
     }
-    const bool from_file = st->memory_size() == 0 && st->file.file;
-    const uint64_t piece = from_file ? st->file.length : st->memory_size();
+    const bool from_file = st->memory_size() == 0 && t && t->file.file;
+    const uint64_t piece = from_file ? t->file.length : st->memory_size();
     size_t chunk = static_cast<size_t>(std::min<uint64_t>(
         {piece, static_cast<uint64_t>(window), s.conn.max_outbound_frame_size()}));
     bool last = chunk == st->pending_size();
     bool end = last && st->end_after_pending && !st->has_trailers;
     try {
       if (from_file) {
-        BodyChunk& fc = st->file;
+        BodyChunk& fc = t->file;
         s.conn.send_data_external(id, chunk, end);
         cut_output(s, fc.file, fc.offset, chunk);
         fc.offset += chunk;
@@ -1217,9 +1220,11 @@ void Worker::schedule(Session& s) {
     if (last) {
       st->pending = std::string();
       st->pending_off = 0;
-      st->file = BodyChunk{};
-      st->later.clear();
-      st->later_bytes = 0;
+      if (t) {
+        t->file = BodyChunk{};
+        t->later.clear();
+        t->later_bytes = 0;
+      }
       st->active = false;
       s.active.erase(s.active.begin() + static_cast<std::ptrdiff_t>(pick));
       act.erase(act.begin() + static_cast<std::ptrdiff_t>(pick));
