@@ -15,6 +15,7 @@
 #include "h2/frame.h"
 #include "h2/frame_reader.h"
 #include "h2/header_rules.h"
+#include "header_block_memo.h"
 #include "header_rules_internal.h"
 #include "h2/hpack.h"
 #include "stream_map.h"
@@ -234,6 +235,7 @@ struct H2Connection::Impl {
     std::vector<Header> out_headers;
     std::vector<Token> out_tokens;
     ByteBuffer out_block;
+    HeaderBlockMemo memo;
   };
   std::unique_ptr<HeaderScratch> scratch;
   HeaderScratch& hs() {
@@ -585,10 +587,21 @@ struct H2Connection::Impl {
 
   // ---- send path ----
 
-  // Normalizes, validates and HPACK-encodes `headers` into out_block. Nothing before the
-  // encode can fail after it, so a rejected call leaves the HPACK context untouched.
-  void encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  // Normalizes, validates and HPACK-encodes `headers`; returns the block (valid until the
+  // next call). Nothing before the encode can fail after it, so a rejected call leaves the
+  // HPACK context untouched. A list identical to the last one, with nothing changed that
+  // could shape its block, is answered from the memo (header_block_memo.h).
+  Bytes encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
     HeaderScratch& s = hs();
+    const H2Configuration& cfg = c.config_;
+    const uint32_t key = HeaderBlockMemo::key(flags, cfg.normalize_outbound_headers,
+                                              cfg.split_outbound_cookies,
+                                              cfg.validate_outbound_headers);
+    const uint64_t generation = encoder.state_generation();
+    const bool memoize = cfg.memoize_header_blocks;
+    if (memoize)
+      if (const ByteBuffer* block = s.memo.find(headers, key, generation)) return block->view();
+    const HeaderList original = headers;
     s.out_arena.reset();
     if (c.config_.normalize_outbound_headers) {
       rules::normalize_outbound(headers, c.config_.split_outbound_cookies, s.out_arena,
@@ -602,6 +615,11 @@ struct H2Connection::Impl {
       rules::validate(headers, s.out_tokens.data(), flags, /*inbound=*/false);
     s.out_block.clear();
     encoder.encode(headers, s.out_tokens, s.out_block);
+    if (memoize && encoder.state_generation() == generation)
+      s.memo.remember(original, key, generation, s.out_block.view());
+    else
+      s.memo.forget();  // this encoding changed the table: the same list encodes differently
+    return s.out_block.view();
   }
 
   void require_connection_input(ConnectionInput input) const {
@@ -1268,7 +1286,7 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
   if (end_stream) advanced.process_input(StreamInput::kSendEndStream);
   if (advanced.trailers_sent() && !end_stream)
     throw ProtocolError("Trailers must have END_STREAM set.");
-  m.encode_headers(headers, m.validation_flags(advanced, outcome));
+  const Bytes block = m.encode_headers(headers, m.validation_flags(advanced, outcome));
 
   // Commit.
   state_machine_.process_input(ConnectionInput::kSendHeaders);
@@ -1279,7 +1297,7 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
       if (auto authority = find_header(headers, ":authority")) s.authority = *authority;
     if (auto method = extract_method_header(headers)) s.sent_head_request = *method == "HEAD";
   }
-  frame::write_headers(m.out(), stream_id, m.scratch->out_block.view(), end_stream, spec, std::nullopt,
+  frame::write_headers(m.out(), stream_id, block, end_stream, spec, std::nullopt,
                        max_outbound_frame_size_);
   m.forget_closed_streams();
 }
@@ -1355,13 +1373,13 @@ void H2Connection::push_stream(uint32_t stream_id, uint32_t promised_stream_id,
   const StreamOutcome outcome = advanced.process_input(StreamInput::kSendPushPromise);
   HeaderValidationFlags flags;
   flags.is_push_promise = outcome == StreamOutcome::kPushedRequestSent;
-  m.encode_headers(request_headers, flags);
+  const Bytes block = m.encode_headers(request_headers, flags);
 
   state_machine_.process_input(ConnectionInput::kSendPushPromise);
   m.commit(parent, advanced);
   Stream& pushed = m.begin_new_stream(promised_stream_id, /*odd_allowed=*/false);
   m.transition(pushed, StreamInput::kSendPushPromise);
-  frame::write_push_promise(m.out(), stream_id, promised_stream_id, m.scratch->out_block.view(),
+  frame::write_push_promise(m.out(), stream_id, promised_stream_id, block,
                             std::nullopt, max_outbound_frame_size_);
 }
 

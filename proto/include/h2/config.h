@@ -74,6 +74,11 @@ struct H2Configuration {
   // refused with RST_STREAM(REFUSED_STREAM), no event, the connection goes on; the client may
   // retry it. The engine turns this on.
   bool refuse_excess_streams = false;
+  // Not in h2 (no behaviour change): a header list identical to the previous one sent, with
+  // nothing changed that shapes its block, is sent from the remembered HPACK block instead of
+  // being normalized, validated and encoded again (same bytes). Costs a copy of the last list
+  // (a few hundred bytes) once headers are sent. false: always encode.
+  bool memoize_header_blocks = true;
   Logger logger;
   Limits limits;
 };

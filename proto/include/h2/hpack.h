@@ -144,6 +144,11 @@ class Encoder {
   size_t table_size() const noexcept;
   size_t table_entries() const noexcept;
 
+  // Changes whenever anything that shapes future output changes (an entry added or evicted,
+  // a table size set, size updates written). Equal before and after an encode(): the same
+  // headers encoded again now give the same bytes (what HeaderBlockMemo relies on).
+  uint64_t state_generation() const noexcept;
+
   // Appends the encoded block for `headers` to `out`.
   void encode(std::span<const HeaderField> headers, ByteBuffer& out);
   // The same, for a caller that already knows where each name sits in the static table:

@@ -95,6 +95,7 @@ struct Encoder::Impl {
   bool python_resized = false;
   bool size_changed = false;  // kDefault: minimum and final size
   uint32_t smallest_size = UINT32_MAX;
+  uint64_t generation = 0;  // see state_generation()
 
   // kDefault: the dynamic entry each position of the previous blocks matched or added. Clients
   // and servers send the same fields in the same places block after block, so the entry is
@@ -146,6 +147,7 @@ struct Encoder::Impl {
   }
 
   void add(std::string_view name, std::string_view value, uint32_t name_hash, uint32_t field_hash) {
+    ++generation;
     if (table.entries() + 1 > link_slots) grow_index();
     if (!table.insert(name, value)) return;  // larger than the table: table now empty
     const uint64_t seq = table.next_seq() - 1;
@@ -188,6 +190,7 @@ struct Encoder::Impl {
 void Encoder::Impl::write_size_updates(ByteBuffer& out) {
   if (strategy == EncoderStrategy::kPythonHpack) {
     if (!python_resized) return;
+    ++generation;
     python_resized = false;
     uint8_t* const start = out.extend(python_size_changes.size() * kMaxIntegerBytes);
     uint8_t* p = start;
@@ -197,6 +200,7 @@ void Encoder::Impl::write_size_updates(ByteBuffer& out) {
     return;
   }
   if (!size_changed) return;
+  ++generation;
   // §4.2: if the size went down and up again, the peer must see the minimum first so it
   // evicts what we evicted.
   uint8_t* const start = out.extend(2 * kMaxIntegerBytes);
@@ -331,6 +335,7 @@ EncoderStrategy Encoder::strategy() const noexcept {
 
 void Encoder::set_max_table_size(uint32_t size) {
   Impl& s = *impl_;
+  ++s.generation;
   if (s.strategy == EncoderStrategy::kPythonHpack) s.python_resized = size != s.table.capacity();
   if (size == s.table.capacity()) return;
   s.table.set_capacity(size);
@@ -340,6 +345,10 @@ void Encoder::set_max_table_size(uint32_t size) {
     s.size_changed = true;
     s.smallest_size = std::min(s.smallest_size, size);
   }
+}
+
+uint64_t Encoder::state_generation() const noexcept {
+  return impl_->generation;
 }
 
 uint32_t Encoder::table_capacity() const noexcept {
