@@ -67,6 +67,8 @@ void ServerApp::on_headers(h2engine::Context& cx, h2engine::StreamRef s, h2::Hea
                            bool end_stream) {
   std::string_view method, path;
   for (const h2::Header& h : headers) {
+    // Pseudo-header fields come first (RFC 9113 §8.3; the connection validated the block).
+    if (h.name.empty() || h.name[0] != ':') break;
     if (h.name == ":method")
       method = h.value;
     else if (h.name == ":path")
