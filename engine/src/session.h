@@ -125,6 +125,7 @@ struct Session {
   // Streams the application sees, and the subset with data waiting for windows.
   std::vector<StreamOut> streams;
   std::vector<uint32_t> active;
+  size_t find_hint = 0;  // the index find() returned last
   size_t rr = 0;  // round-robin cursor into `active`
   LazyQueue<PendingOpen> pending_opens;
   uint32_t next_stream_id = 1;
@@ -146,8 +147,15 @@ struct Session {
   unsigned log_budget = 4;
 
   StreamOut* find(uint32_t id) {
-    for (StreamOut& s : streams)
-      if (s.id == id) return &s;
+    // A stream's events come in runs (HEADERS, DATA, the handler's calls on it): the slot
+    // found last is checked first.
+    if (find_hint < streams.size() && streams[find_hint].id == id) return &streams[find_hint];
+    for (size_t i = 0; i < streams.size(); ++i) {
+      if (streams[i].id == id) {
+        find_hint = i;
+        return &streams[i];
+      }
+    }
     return nullptr;
   }
   StreamOut& add(uint32_t id) {
@@ -156,12 +164,9 @@ struct Session {
     return streams.back();
   }
   void remove(uint32_t id) {
-    for (size_t i = 0; i < streams.size(); ++i) {
-      if (streams[i].id == id) {
-        if (i + 1 != streams.size()) streams[i] = std::move(streams.back());
-        streams.pop_back();
-        break;
-      }
+    if (StreamOut* st = find(id)) {
+      if (st != &streams.back()) *st = std::move(streams.back());
+      streams.pop_back();
     }
     for (size_t i = 0; i < active.size(); ++i) {
       if (active[i] == id) {
