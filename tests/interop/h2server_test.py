@@ -236,6 +236,14 @@ def test_docroot_files_on_either_side_of_sendfile_min(start_server, tmp_path):
     rows = re.findall(r"^\s*\d+\s+\S+\s+\S+\s+\S+\s+(\d+)\s+\S+\s+(\S+)$",
                       r.stdout.decode(), re.M)
     assert sorted(rows) == sorted(("200", "/" + n) for n in files for _ in range(4)), r.stdout
+    # HEAD: the length a GET would have, no body; from the cache and from the first lookup.
+    for name, content in files.items():
+        for _ in range(2):
+            r = curl("-I", srv.url + "/" + name)
+            assert r.returncode == 0, r.stderr
+            head = r.stdout.decode().lower()
+            assert head.startswith("http/2 200"), head
+            assert f"content-length: {len(content)}\r\n" in head, (name, head)
     assert_exits_cleanly(srv)
 
 

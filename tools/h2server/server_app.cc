@@ -252,20 +252,19 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
 
 void ServerApp::respond_cached(h2engine::Context& cx, h2engine::StreamRef s, std::string_view path,
                                const CachedFile& entry, bool head) {
-  if (head) {
-    cx.send_headers(s, {{":status", "200"}, {"content-type", content_type_for(path)}}, true);
-  } else if (!entry.file) {
+  if (!head && !entry.file) {
     respond_simple(cx, s, 200, content_type_for(path), entry.body);
-  } else {
-    char length[24];
-    auto l = std::to_chars(length, length + sizeof(length), entry.size);
-    h2::Header h[] = {
-        {":status", "200"},
-        {"content-type", content_type_for(path)},
-        {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
-    cx.send_headers(s, h, false);
-    cx.send_file(s, entry.file, 0, entry.size, true);
+    return;
   }
+  // HEAD answers with the length a GET would have (RFC 9110 §9.3.2), and no body.
+  char length[24];
+  auto l = std::to_chars(length, length + sizeof(length), entry.size);
+  h2::Header h[] = {
+      {":status", "200"},
+      {"content-type", content_type_for(path)},
+      {"content-length", std::string_view(length, static_cast<size_t>(l.ptr - length))}};
+  cx.send_headers(s, h, head);
+  if (!head) cx.send_file(s, entry.file, 0, entry.size, true);
 }
 
 void ServerApp::produce(h2engine::Context& cx, h2engine::StreamRef s, StreamState& st) {
