@@ -432,7 +432,7 @@ void Worker::on_connect(const h2io::Completion& c) {
 
 void Worker::handle_input(Session& s, h2::Bytes data) {
   WorkerCounters::bump(counters_.bytes_in, data.size());
-  if (handler_) handler_->on_input(*context_, s.ref, data.size());
+  if (handler_) handler_->on_input(*context_, s.ref, data);
   timers_.schedule(timer_id(s.ref.slot, kIdleTimer), turn_now_ + config_.idle_timeout);
   try {
     const std::vector<h2::Event>& events = s.conn.receive_data(data);

@@ -190,6 +190,21 @@ def test_n_requests_give_exactly_n_responses_from_nghttpd(nghttpd, tmp_path, n, 
     assert_exactly(run, n, data_bytes=1000 * n)
 
 
+def test_header_bytes_and_space_savings_match_h2load(h2server, tmp_path):
+    """The compressed header bytes are read off the wire (HEADERS + CONTINUATION payloads), so
+    against the same server with the same shape they equal h2load's, and so does the saving."""
+    if not shutil.which("h2load"):
+        pytest.skip("h2load not installed")
+    args = ["-n", "3000", "-c", "3", "-m", "4", f"{h2server.url}/bytes/100"]
+    pattern = r"traffic: .* \((\d+)\) headers \(space savings ([\d.]+)%\)"
+    ours = re.search(pattern, h2bench(tmp_path, *args).stdout)
+    ref = subprocess.run(["h2load", *args], capture_output=True, text=True, timeout=TIMEOUT)
+    theirs = re.search(pattern, ref.stdout)
+    assert ours and theirs, ref.stdout
+    assert int(ours.group(1)) > 0
+    assert (ours.group(1), ours.group(2)) == (theirs.group(1), theirs.group(2))
+
+
 @pytest.mark.parametrize("c,m,t", [(1, 1, 1), (3, 8, 2)])
 def test_path_counter_reaches_h2server(h2server, tmp_path, c, m, t):
     # /bytes/{n}: request n asks for n bytes, so the body total is 0 + 1 + ... + (N-1) exactly

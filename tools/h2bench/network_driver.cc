@@ -12,9 +12,11 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "h2engine/engine.h"
+#include "header_block_scan.h"
 
 namespace h2bench {
 namespace {
@@ -76,6 +78,7 @@ struct InFlight {
   Nanos sent = 0;
   int status = 0;
   uint64_t body = 0;
+  uint64_t informational_wire = 0;  // header bytes of 1xx blocks, added to the final one's
 };
 
 struct Client {
@@ -93,6 +96,7 @@ struct Client {
   Nanos connect_started = 0;
   Nanos last_activity = 0;
   std::vector<InFlight> slots;  // -m of them
+  HeaderBlockScan header_blocks;  // wire sizes of received header blocks
   uint32_t in_flight = 0;
   uint32_t next_stream_id = 1;  // the id the engine gives this connection's next stream
 
@@ -188,14 +192,15 @@ class LoadHandler final : public h2engine::Handler {
     maybe_finish(cx);
   }
 
-  void on_input(Context&, ConnectionRef conn, size_t bytes) override {
+  void on_input(Context&, ConnectionRef conn, h2::Bytes data) override {
     // One clock read per chunk read: every event parsed from it happened "now" (h2load
     // timestamps per read the same way).
     Nanos now = now_ns();
     input_now_ = now;
-    recorder_.bytes_received(now, bytes);
+    recorder_.bytes_received(now, data.size());
     Client* c = by_conn(conn);
     if (!c) return;
+    c->header_blocks.feed(data);
     c->last_activity = now;
     if (!c->got_byte) {
       c->got_byte = true;
@@ -217,7 +222,8 @@ class LoadHandler final : public h2engine::Handler {
       }
     }
     f->status = status;
-    recorder_.response_headers(f->intended, now, status, 0, decoded);
+    const uint64_t wire = c->header_blocks.take(s.stream_id) + std::exchange(f->informational_wire, 0);
+    recorder_.response_headers(f->intended, now, status, wire, decoded);
     if (end) complete(cx, *c, *f, now);
   }
 
@@ -230,10 +236,19 @@ class LoadHandler final : public h2engine::Handler {
     if (end) complete(cx, *c, *f, input_now_);
   }
 
+  void on_informational(Context&, StreamRef s, h2::HeaderList) override {
+    // A 1xx block: its bytes join the final response's (h2load counts every HEADERS frame).
+    Client* c = by_conn(s.connection);
+    InFlight* f = c ? c->find(s.stream_id) : nullptr;
+    if (f) f->informational_wire += c->header_blocks.take(s.stream_id);
+  }
+
   void on_trailers(Context& cx, StreamRef s, h2::HeaderList) override {
     Client* c = by_conn(s.connection);
     InFlight* f = c ? c->find(s.stream_id) : nullptr;
-    if (f) complete(cx, *c, *f, input_now_);
+    if (!f) return;
+    c->header_blocks.take(s.stream_id);  // trailers are not response headers: not counted
+    complete(cx, *c, *f, input_now_);
   }
 
   void on_reset(Context& cx, StreamRef s, h2::ErrorCode code) override {
@@ -372,7 +387,7 @@ class LoadHandler final : public h2engine::Handler {
       drain(c, *opening_reset_);
       return true;  // sent and failed: it counts against the budget
     }
-    *f = InFlight{s.stream_id, intended, now, 0, 0};
+    *f = InFlight{s.stream_id, intended, now, 0, 0, 0};
     ++c.in_flight;
     ++in_flight_;
     if (has_body) {

@@ -167,9 +167,10 @@ class Handler {
   virtual void on_stream_lost(Context& cx, StreamRef s, CloseReason) {
     on_reset(cx, s, h2::ErrorCode::kCancel);
   }
-  // Inline actors only: `bytes` arrived on the connection (before they are parsed). For
-  // load generators that count traffic and time to first byte.
-  virtual void on_input(Context&, ConnectionRef, size_t /*bytes*/) {}
+  // Inline actors only: `data` arrived on the connection (before it is parsed; a view valid
+  // during the call). For load generators that count traffic, time to first byte, or read
+  // frame headers (h2bench's header-block sizes).
+  virtual void on_input(Context&, ConnectionRef, h2::Bytes /*data*/) {}
   // `bytes` of this stream's queued data were handed to HTTP/2 (its windows allowed them).
   virtual void on_sent(Context&, StreamRef, size_t /*bytes*/) {}
   virtual void on_timer(Context&, uint64_t /*token*/) {}
