@@ -119,7 +119,9 @@ struct Session {
   // sendmsg whose iovecs point into our buffers and the files' mappings: no user-space copy.
   LazyQueue<OutSegment> segments;
   uint64_t segment_bytes = 0;  // frame and file bytes still in `segments`
-  std::unique_ptr<GatherSend> gather;  // the sendmsg's header and iovecs (while in flight)
+  // The gathered sendmsg's header and iovecs: allocated with the first file body, kept (up
+  // to 64 iovecs, 1 KiB) for the connection's life.
+  std::unique_ptr<GatherSend> gather;
   bool gather_in_flight = false;
 
   // Streams the application sees, and the subset with data waiting for windows.
