@@ -1,7 +1,9 @@
 // In-memory request/response exchange: a client and a server joined by buffers, 100 streams in
 // flight, a GET with 8 typical headers answered by 200 + content-type + content-length + a
 // 100-byte body. h2::H2Connection on both sides beside libnghttp2 sessions on both sides, same
-// work, same run. Also reports heap allocations per exchange (counting operator new).
+// work, same run. Our side twice: receive_data's vector form (BM_Exchange_h2) and its visitor
+// form (BM_Exchange_h2_visitor). Also reports heap allocations per exchange (counting operator
+// new).
 #include <benchmark/benchmark.h>
 #include <nghttp2/nghttp2.h>
 
@@ -41,6 +43,9 @@ const std::vector<std::pair<std::string, std::string>> kResponse = {
 // ---- h2 ----------------------------------------------------------------------------------
 
 struct H2Pair {
+  // receive_data's visitor form (each event handed to a callback frame by frame) instead of
+  // the vector form; the same work either way.
+  bool visitor = false;
   h2::H2Connection client{h2::H2Configuration{}};
   h2::H2Connection server{[] {
     h2::H2Configuration c;
@@ -50,7 +55,7 @@ struct H2Pair {
   std::vector<h2::Header> request, response;
   uint64_t responses = 0;
 
-  H2Pair() {
+  explicit H2Pair(bool use_visitor = false) : visitor(use_visitor) {
     for (const auto& [n, v] : kRequest) request.push_back({n, v, false});
     for (const auto& [n, v] : kResponse) response.push_back({n, v, false});
     client.initiate_connection();
@@ -65,32 +70,38 @@ struct H2Pair {
     for (bool moved = true; moved;) {
       moved = false;
       if (client.outbound_buffer_size()) {
-        on_server_events(server.receive_data(client.data_to_send()));
+        if (visitor) {
+          server.receive_data(client.data_to_send(),
+                              [this](const h2::Event& e) { on_server_event(e); });
+        } else {
+          for (const h2::Event& e : server.receive_data(client.data_to_send())) on_server_event(e);
+        }
         moved = true;
       }
       if (server.outbound_buffer_size()) {
-        on_client_events(client.receive_data(server.data_to_send()));
+        if (visitor) {
+          client.receive_data(server.data_to_send(),
+                              [this](const h2::Event& e) { on_client_event(e); });
+        } else {
+          for (const h2::Event& e : client.receive_data(server.data_to_send())) on_client_event(e);
+        }
         moved = true;
       }
     }
   }
 
-  void on_server_events(const std::vector<h2::Event>& events) {
-    for (const h2::Event& e : events) {
-      if (const auto* r = std::get_if<h2::RequestReceived>(&e)) {
-        server.send_headers(r->stream_id, response);
-        server.send_data(r->stream_id, h2::as_bytes(kBody), true);
-      }
+  void on_server_event(const h2::Event& e) {
+    if (const auto* r = std::get_if<h2::RequestReceived>(&e)) {
+      server.send_headers(r->stream_id, response);
+      server.send_data(r->stream_id, h2::as_bytes(kBody), true);
     }
   }
 
-  void on_client_events(const std::vector<h2::Event>& events) {
-    for (const h2::Event& e : events) {
-      if (const auto* d = std::get_if<h2::DataReceived>(&e)) {
-        client.acknowledge_received_data(d->flow_controlled_length, d->stream_id);
-      } else if (std::holds_alternative<h2::StreamEnded>(e)) {
-        ++responses;
-      }
+  void on_client_event(const h2::Event& e) {
+    if (const auto* d = std::get_if<h2::DataReceived>(&e)) {
+      client.acknowledge_received_data(d->flow_controlled_length, d->stream_id);
+    } else if (std::holds_alternative<h2::StreamEnded>(e)) {
+      ++responses;
     }
   }
 
@@ -102,8 +113,9 @@ struct H2Pair {
   }
 };
 
-void BM_Exchange_h2(benchmark::State& state) {
-  H2Pair pair;
+// visitor: receive_data's visitor form on both sides, else the vector form.
+void run_h2_exchanges(benchmark::State& state, bool visitor) {
+  H2Pair pair(visitor);
   pair.round();  // warm-up: tables, pools and buffers reach their size
   uint64_t rounds = 0;
   const uint64_t allocs_before = g_allocations.load();
@@ -114,7 +126,7 @@ void BM_Exchange_h2(benchmark::State& state) {
     if (pair.client.get_next_available_stream_id() > 0x7fff0000u - 2 * kInFlight) {
       state.PauseTiming();
       pair.~H2Pair();
-      new (&pair) H2Pair();
+      new (&pair) H2Pair(visitor);
       state.ResumeTiming();
     }
   }
@@ -254,7 +266,15 @@ void BM_Exchange_nghttp2(benchmark::State& state) {
   delete pair;
 }
 
+void BM_Exchange_h2(benchmark::State& state) {
+  run_h2_exchanges(state, /*visitor=*/false);
+}
+void BM_Exchange_h2_visitor(benchmark::State& state) {
+  run_h2_exchanges(state, /*visitor=*/true);
+}
+
 BENCHMARK(BM_Exchange_h2);
+BENCHMARK(BM_Exchange_h2_visitor);
 BENCHMARK(BM_Exchange_nghttp2);
 
 }  // namespace
@@ -264,6 +284,8 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   h2bench::RatioReporter reporter("h2", "nghttp2",
                                   {{"exchanges/s (100 in flight)", "BM_Exchange_h2",
+                                    "BM_Exchange_nghttp2", "items_per_second", 1e-6, "M/s"},
+                                   {"exchanges/s, visitor receive_data", "BM_Exchange_h2_visitor",
                                     "BM_Exchange_nghttp2", "items_per_second", 1e-6, "M/s"}});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios(std::cout);

@@ -208,6 +208,20 @@ struct H2Connection::Impl {
 
   // receive_data output: events, and the headers they refer to (in the scratch below).
   std::vector<Event> events;
+  bool receiving = false;  // inside receive_data (the visitor form's handler may not re-enter)
+
+  // Drops the events and decoded headers of the previous call (or, in the visitor form, of
+  // the previous frame).
+  void clear_received() {
+    events.clear();
+    if (scratch) {
+      scratch->header_store.clear();
+      scratch->table_views.reset();
+      scratch->token_store.clear();
+      scratch->pending_headers.clear();
+      scratch->arena.reset();
+    }
+  }
   // A decoded block: fields [offset, offset + count) of header_store.
   struct Block {
     size_t offset;
@@ -1129,18 +1143,22 @@ namespace {
 }  // namespace
 
 const std::vector<Event>& H2Connection::receive_data(Bytes data) {
+  receive_events(data, EventSink{nullptr, nullptr});
+  return impl_->events;
+}
+
+void H2Connection::receive_events(Bytes data, EventSink sink) {
   Impl& m = *impl_;
-  m.events.clear();
-  if (m.scratch) {
-    m.scratch->header_store.clear();
-    m.scratch->table_views.reset();
-    m.scratch->token_store.clear();
-    m.scratch->pending_headers.clear();
-    m.scratch->arena.reset();
-  }
+  if (m.receiving) throw std::logic_error("receive_data called from its own event handler");
+  m.receiving = true;
+  struct Done {
+    Impl& m;
+    ~Done() { m.receiving = false; }
+  } done{m};
+  m.clear_received();
   m.reader.set_max_frame_size(max_inbound_frame_size_);
-  try {
-    for (;;) {
+  for (;;) {
+    try {
       frame::Reader::Result r = m.reader.next(data);
       if (r.status == frame::Reader::Status::kNeedMore) break;
       if (r.status == frame::Reader::Status::kConnectionError) throw_frame_error(r.error);
@@ -1156,19 +1174,25 @@ const std::vector<Event>& H2Connection::receive_data(Bytes data) {
       }
       m.forget_closed_streams();
       m.check_output_backlog();
+    } catch (const ProtocolError& e) {
+      m.forget_closed_streams();
+      if (config_.logger.debug)
+        config_.logger.debug("Terminating connection (GOAWAY " +
+                             std::string(error_code_name(e.error_code())) + "): " + e.what());
+      m.terminate_connection(e.error_code());
+      m.events.clear();
+      if (m.scratch) m.scratch->pending_headers.clear();
+      throw;
     }
-  } catch (const ProtocolError& e) {
-    m.forget_closed_streams();
-    if (config_.logger.debug)
-      config_.logger.debug("Terminating connection (GOAWAY " +
-                           std::string(error_code_name(e.error_code())) + "): " + e.what());
-    m.terminate_connection(e.error_code());
-    m.events.clear();
-    if (m.scratch) m.scratch->pending_headers.clear();
-    throw;
+    if (sink.deliver != nullptr && !m.events.empty()) {
+      // Visitor form: this frame's events go out now (outside the try: what the handler
+      // throws is its own), then their storage is reused for the next frame.
+      m.resolve_header_spans();
+      for (const Event& e : m.events) sink.deliver(sink.context, e);
+      m.clear_received();
+    }
   }
-  m.resolve_header_spans();
-  return m.events;
+  if (sink.deliver == nullptr) m.resolve_header_spans();
 }
 
 // ---- Send path ----------------------------------------------------------------------------

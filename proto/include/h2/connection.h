@@ -8,7 +8,8 @@
 //   for (const h2::Event& e : conn.receive_data(bytes)) { ... }
 //
 // Lifetimes: the events returned by receive_data, and the headers and data they refer to,
-// are valid until the next call to receive_data. data_to_send returns a view valid until the
+// are valid until the next call to receive_data (in the visitor form: until the handler
+// returns). data_to_send returns a view valid until the
 // next call that queues output (any sending method or receive_data).
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -113,6 +115,25 @@ class H2Connection {
   // CLOSED, the ProtocolError (or subclass) rethrown; events of this call are then lost (h2).
   const std::vector<Event>& receive_data(Bytes data);
 
+  // Visitor form: the same processing, but each event is handed to `handler(const Event&)`
+  // as soon as the frame that produced it is processed, instead of being collected. No event
+  // vector grows and nothing waits for the end of the call, so it is the faster form.
+  //  - The event, and the header list and data it refers to, are valid only while the
+  //    handler runs.
+  //  - The handler may call the sending methods of this connection (send_headers, send_data,
+  //    acknowledge_received_data, reset_stream, data_to_send, ...): it runs between two
+  //    frames, when the connection is consistent. It must not call receive_data.
+  //  - On a connection error, events of the frames before the bad one have been delivered;
+  //    then, as in the vector form, GOAWAY is queued and the error rethrown.
+  //  - An exception thrown by the handler propagates; the rest of `data` is then not
+  //    processed and the connection must not be used further.
+  template <typename Handler>
+  void receive_data(Bytes data, Handler&& handler) {
+    using H = std::remove_reference_t<Handler>;
+    receive_events(data, EventSink{const_cast<void*>(static_cast<const void*>(&handler)),
+                                   [](void* h, const Event& e) { (*static_cast<H*>(h))(e); }});
+  }
+
   // ---- Windows ----
   int64_t local_flow_control_window(uint32_t stream_id) const;
   int64_t remote_flow_control_window(uint32_t stream_id) const;
@@ -146,6 +167,13 @@ class H2Connection {
   struct Stream;
 
   void begin_data_frame(uint32_t stream_id, int64_t frame_size, bool end_stream);
+
+  // Where the visitor form sends events; deliver == nullptr: collect them (vector form).
+  struct EventSink {
+    void* context;
+    void (*deliver)(void* context, const Event& event);
+  };
+  void receive_events(Bytes data, EventSink sink);
 
   // Helpers are members of Impl (connection.cc); these few stay here for inline accessors.
   H2Configuration config_;
