@@ -48,15 +48,38 @@ constexpr uint8_t static_index(Token t) noexcept {
   return t <= hpack::detail::kStaticTableSize ? t : 0;
 }
 
+// Token sets as bit masks over two words (tokens run to kLastToken, above 64): one shift and
+// test instead of a chain of compares on every field.
+constexpr uint64_t token_bit(Token t) noexcept {
+  return t < 64 ? uint64_t{1} << t : 0;
+}
+constexpr uint64_t high_token_bit(Token t) noexcept {
+  return t >= 64 && t < 128 ? uint64_t{1} << (t - 64) : 0;
+}
+static_assert(kLastToken < 128);
+
+inline constexpr uint64_t kConnectionSpecificLow = token_bit(kTransferEncoding);
+inline constexpr uint64_t kConnectionSpecificHigh =
+    high_token_bit(kConnection) | high_token_bit(kKeepAlive) | high_token_bit(kProxyConnection) |
+    high_token_bit(kUpgrade);
+inline constexpr uint64_t kPseudoLow = token_bit(kAuthority) | token_bit(kMethod) |
+                                       token_bit(kPath) | token_bit(kScheme) | token_bit(kStatus) |
+                                       token_bit(kProtocol);
+static_assert(kProtocol < 64 && kTransferEncoding < 64 && kConnection >= 64);
+
 // RFC 9113 §8.2.2 connection-specific fields.
 constexpr bool is_connection_specific(Token t) noexcept {
-  return t == kConnection || t == kKeepAlive || t == kProxyConnection || t == kUpgrade ||
-         t == kTransferEncoding;
+  return t < 64 ? ((kConnectionSpecificLow >> t) & 1) != 0
+                : t < 128 && ((kConnectionSpecificHigh >> (t - 64)) & 1) != 0;
 }
 
 constexpr bool is_pseudo(Token t) noexcept {
-  return t == kAuthority || t == kMethod || t == kPath || t == kScheme || t == kStatus ||
-         t == kProtocol;
+  return t < 64 && ((kPseudoLow >> t) & 1) != 0;
 }
+static_assert(is_connection_specific(kConnection) && is_connection_specific(kUpgrade) &&
+              is_connection_specific(kTransferEncoding) && !is_connection_specific(kTe) &&
+              !is_connection_specific(kOther) && !is_connection_specific(kCookie));
+static_assert(is_pseudo(kStatus) && is_pseudo(kProtocol) && !is_pseudo(kTe) &&
+              !is_pseudo(kOther) && !is_pseudo(kHost));
 
 }  // namespace h2::field_name
