@@ -338,10 +338,11 @@ TEST(HpackDecoderStable, TableViewsAreCopiedBeforeTheTableMoves) {
   for (int round = 0; round < 80; ++round) {
     std::string v = std::to_string(round);
     v.append(static_cast<size_t>(round % 23), 'y');
+    const std::string new_name = "x-" + v;
     const std::vector<HeaderField> fields = {{":status", "200", false},
                                              {"x-round", v, false},
                                              {"content-type", "text/html", false},
-                                             {"x-" + v, "value of a new name", false},
+                                             {new_name, "value of a new name", false},
                                              {"user-agent", v, false}};
     // Each block twice: the second time every field is an indexed dynamic entry.
     for (int repeat = 0; repeat < 2; ++repeat) {
