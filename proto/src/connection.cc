@@ -208,7 +208,6 @@ struct H2Connection::Impl {
 
   // receive_data output: events, and the headers they refer to (in the scratch below).
   std::vector<Event> events;
-  bool receiving = false;  // inside receive_data (the visitor form's handler may not re-enter)
 
   // Drops the events and decoded headers of the previous call (or, in the visitor form, of
   // the previous frame).
@@ -272,6 +271,7 @@ struct H2Connection::Impl {
   // Set when the refused pieces were not yet counted by the window manager (the stream went
   // away after the frame's first piece was reported).
   bool crediting_dropped_data = false;
+  bool receiving = false;  // inside receive_data (the visitor form's handler may not re-enter)
 
   // Flood limits (config.limits; BEHAVIOUR.md §2.17 lists what h2 lacks).
   uint32_t queued_ping_acks = 0;      // automatic PING ACKs not yet taken by data_to_send
