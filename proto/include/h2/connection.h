@@ -116,8 +116,11 @@ class H2Connection {
   const std::vector<Event>& receive_data(Bytes data);
 
   // Visitor form: the same processing, but each event is handed to `handler(const Event&)`
-  // as soon as the frame that produced it is processed, instead of being collected. No event
-  // vector grows and nothing waits for the end of the call, so it is the faster form.
+  // as soon as the frame that produced it is processed, instead of being collected: no event
+  // vector grows, and a handler can answer (or stop reading) before the rest of `data` is
+  // looked at. Not faster per se: a handler that answers each request at once interleaves
+  // decoding and encoding, which bench_exchange measures slower than answering the whole
+  // batch after the vector form returns (docs/performance.md).
   //  - The event, and the header list and data it refers to, are valid only while the
   //    handler runs.
   //  - The handler may call the sending methods of this connection (send_headers, send_data,
