@@ -5,7 +5,9 @@
 // sent a request on stream 1), config options (validate_inbound_headers, header_encoding,
 // normalize_inbound_headers) and how the rest is split into receive_data calls. The rest is the
 // peer's bytes. Between chunks the harness drains data_to_send and, depending on the input,
-// acknowledges DATA, answers requests, resets streams. Invariants:
+// acknowledges DATA, answers requests, resets streams (with the vector form of receive_data,
+// after the call; with the visitor form, chosen per chunk, from inside the handler between
+// frames). Invariants:
 // - receive_data throws nothing but h2::ProtocolError (and subclasses), and after one the
 //   connection is CLOSED;
 // - API calls made correctly throw nothing but h2::H2Error (the connection may refuse a call in
@@ -91,20 +93,54 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const h2::Bytes chunk(data + pos, n);
     pos += n;
 
+    // What the harness does about an event: decided from the event and the generator.
+    auto decide = [&](const h2::Event& e) {
+      lcg = lcg * 1103515245u + 12345u;
+      const unsigned r = lcg >> 24;
+      if (const auto* d = std::get_if<h2::DataReceived>(&e)) {
+        if (r % 4 != 0) actions.push_back({Action::kAck, d->stream_id, d->flow_controlled_length});
+      } else if (const auto* q = std::get_if<h2::RequestReceived>(&e)) {
+        if (r % 3 == 0) actions.push_back({Action::kRespond, q->stream_id, 0});
+        if (r % 7 == 1) actions.push_back({Action::kReset, q->stream_id, 0});
+      } else if (const auto* p = std::get_if<h2::ResponseReceived>(&e)) {
+        if (r % 5 == 0) actions.push_back({Action::kReset, p->stream_id, 0});
+      }
+    };
+    auto run_actions = [&] {
+      for (const Action& a : actions) {
+        // Events may describe a stream a later frame of the same read closed: only live ones.
+        switch (a.kind) {
+          case Action::kAck:
+            api([&] { conn.acknowledge_received_data(a.amount, a.stream); });
+            break;
+          case Action::kRespond:
+            if (conn.stream_state(a.stream)) {
+              const h2::Header response[] = {{":status", "200", false}, {"server", "fuzz", false}};
+              api([&] { conn.send_headers(a.stream, response, /*end_stream=*/true); });
+            }
+            break;
+          case Action::kReset:
+            if (conn.stream_state(a.stream))
+              api([&] { conn.reset_stream(a.stream, h2::ErrorCode::kCancel); });
+            break;
+        }
+      }
+      actions.clear();
+    };
+
+    // Half the chunks go through the visitor form, whose handler acts at once, between
+    // frames; the others through the vector form, acted on after the call.
+    lcg = lcg * 1103515245u + 12345u;
+    const bool visitor = ((lcg >> 20) & 1) != 0;
     actions.clear();
     try {
-      for (const h2::Event& e : conn.receive_data(chunk)) {
-        lcg = lcg * 1103515245u + 12345u;
-        const unsigned r = lcg >> 24;
-        if (const auto* d = std::get_if<h2::DataReceived>(&e)) {
-          if (r % 4 != 0)
-            actions.push_back({Action::kAck, d->stream_id, d->flow_controlled_length});
-        } else if (const auto* q = std::get_if<h2::RequestReceived>(&e)) {
-          if (r % 3 == 0) actions.push_back({Action::kRespond, q->stream_id, 0});
-          if (r % 7 == 1) actions.push_back({Action::kReset, q->stream_id, 0});
-        } else if (const auto* p = std::get_if<h2::ResponseReceived>(&e)) {
-          if (r % 5 == 0) actions.push_back({Action::kReset, p->stream_id, 0});
-        }
+      if (visitor) {
+        conn.receive_data(chunk, [&](const h2::Event& e) {
+          decide(e);
+          run_actions();
+        });
+      } else {
+        for (const h2::Event& e : conn.receive_data(chunk)) decide(e);
       }
     } catch (const h2::ProtocolError&) {
       check(conn.state() == h2::ConnectionState::kClosed);
@@ -113,25 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (...) {
       std::abort();
     }
-
-    for (const Action& a : actions) {
-      // Events may describe a stream a later frame of the same read closed: only live ones.
-      switch (a.kind) {
-        case Action::kAck:
-          api([&] { conn.acknowledge_received_data(a.amount, a.stream); });
-          break;
-        case Action::kRespond:
-          if (conn.stream_state(a.stream)) {
-            const h2::Header response[] = {{":status", "200", false}, {"server", "fuzz", false}};
-            api([&] { conn.send_headers(a.stream, response, /*end_stream=*/true); });
-          }
-          break;
-        case Action::kReset:
-          if (conn.stream_state(a.stream))
-            api([&] { conn.reset_stream(a.stream, h2::ErrorCode::kCancel); });
-          break;
-      }
-    }
+    run_actions();
     check(conn.outbound_buffer_size() < kMaxOutbound);
     conn.data_to_send();
   }
