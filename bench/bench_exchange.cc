@@ -1,9 +1,10 @@
 // In-memory request/response exchange: a client and a server joined by buffers, 100 streams in
 // flight, a GET with 8 typical headers answered by 200 + content-type + content-length + a
 // 100-byte body. h2::H2Connection on both sides beside libnghttp2 sessions on both sides, same
-// work, same run. Our side twice: receive_data's vector form (BM_Exchange_h2) and its visitor
-// form (BM_Exchange_h2_visitor). Also reports heap allocations per exchange (counting operator
-// new).
+// work, same run. Our side three times: defaults with receive_data's vector form
+// (BM_Exchange_h2), with its visitor form (BM_Exchange_h2_visitor), and with the header-block
+// memo off (BM_Exchange_h2_no_memo: every block encoded anew). Also reports heap allocations per
+// exchange (counting operator new).
 #include <benchmark/benchmark.h>
 #include <nghttp2/nghttp2.h>
 
@@ -42,20 +43,32 @@ const std::vector<std::pair<std::string, std::string>> kResponse = {
 
 // ---- h2 ----------------------------------------------------------------------------------
 
-struct H2Pair {
-  // receive_data's visitor form (each event handed to a callback frame by frame) instead of
-  // the vector form; the same work either way.
+// How our side runs: receive_data's vector or visitor form (each event handed to a callback
+// frame by frame; the same work either way), and whether repeated header lists are sent from
+// the remembered block (H2Configuration::memoize_header_blocks, on by default).
+struct H2Options {
   bool visitor = false;
-  h2::H2Connection client{h2::H2Configuration{}};
-  h2::H2Connection server{[] {
-    h2::H2Configuration c;
-    c.client_side = false;
-    return c;
-  }()};
+  bool memoize = true;
+};
+
+h2::H2Configuration make_config(bool client_side, const H2Options& options) {
+  h2::H2Configuration c;
+  c.client_side = client_side;
+  c.memoize_header_blocks = options.memoize;
+  return c;
+}
+
+struct H2Pair {
+  bool visitor = false;
+  h2::H2Connection client;
+  h2::H2Connection server;
   std::vector<h2::Header> request, response;
   uint64_t responses = 0;
 
-  explicit H2Pair(bool use_visitor = false) : visitor(use_visitor) {
+  explicit H2Pair(const H2Options& options)
+      : visitor(options.visitor),
+        client(make_config(true, options)),
+        server(make_config(false, options)) {
     for (const auto& [n, v] : kRequest) request.push_back({n, v, false});
     for (const auto& [n, v] : kResponse) response.push_back({n, v, false});
     client.initiate_connection();
@@ -114,8 +127,8 @@ struct H2Pair {
 };
 
 // visitor: receive_data's visitor form on both sides, else the vector form.
-void run_h2_exchanges(benchmark::State& state, bool visitor) {
-  H2Pair pair(visitor);
+void run_h2_exchanges(benchmark::State& state, const H2Options& options) {
+  H2Pair pair(options);
   pair.round();  // warm-up: tables, pools and buffers reach their size
   uint64_t rounds = 0;
   const uint64_t allocs_before = g_allocations.load();
@@ -126,7 +139,7 @@ void run_h2_exchanges(benchmark::State& state, bool visitor) {
     if (pair.client.get_next_available_stream_id() > 0x7fff0000u - 2 * kInFlight) {
       state.PauseTiming();
       pair.~H2Pair();
-      new (&pair) H2Pair(visitor);
+      new (&pair) H2Pair(options);
       state.ResumeTiming();
     }
   }
@@ -267,14 +280,19 @@ void BM_Exchange_nghttp2(benchmark::State& state) {
 }
 
 void BM_Exchange_h2(benchmark::State& state) {
-  run_h2_exchanges(state, /*visitor=*/false);
+  run_h2_exchanges(state, H2Options{});
 }
 void BM_Exchange_h2_visitor(benchmark::State& state) {
-  run_h2_exchanges(state, /*visitor=*/true);
+  run_h2_exchanges(state, H2Options{.visitor = true, .memoize = true});
+}
+// Every header block normalized, validated and encoded anew, as nghttp2 encodes every block.
+void BM_Exchange_h2_no_memo(benchmark::State& state) {
+  run_h2_exchanges(state, H2Options{.visitor = false, .memoize = false});
 }
 
 BENCHMARK(BM_Exchange_h2);
 BENCHMARK(BM_Exchange_h2_visitor);
+BENCHMARK(BM_Exchange_h2_no_memo);
 BENCHMARK(BM_Exchange_nghttp2);
 
 }  // namespace
@@ -286,6 +304,8 @@ int main(int argc, char** argv) {
                                   {{"exchanges/s (100 in flight)", "BM_Exchange_h2",
                                     "BM_Exchange_nghttp2", "items_per_second", 1e-6, "M/s"},
                                    {"exchanges/s, visitor receive_data", "BM_Exchange_h2_visitor",
+                                    "BM_Exchange_nghttp2", "items_per_second", 1e-6, "M/s"},
+                                   {"exchanges/s, header-block memo off", "BM_Exchange_h2_no_memo",
                                     "BM_Exchange_nghttp2", "items_per_second", 1e-6, "M/s"}});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios(std::cout);
