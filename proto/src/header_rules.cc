@@ -482,16 +482,23 @@ namespace {
 }
 }  // namespace
 
-std::optional<uint64_t> parse_content_length(HeaderList headers, const Token* tokens) {
-  std::optional<uint64_t> length;
+bool parse_content_length(HeaderList headers, const Token* tokens, uint64_t& length) {
+  bool found = false;
   for (size_t i = 0; i < headers.size(); ++i) {
     const Header& h = headers[i];
     if (tokens ? tokens[i] != field_name::kContentLength : h.name != "content-length") continue;
     const std::optional<uint64_t> v = parse_digits(h.value);
     if (!v) fail_content_length(h.value);
-    if (length && *length != *v) fail_conflicting_lengths(*length, *v);
-    length = v;
+    if (found && length != *v) fail_conflicting_lengths(length, *v);
+    length = *v;
+    found = true;
   }
+  return found;
+}
+
+std::optional<uint64_t> parse_content_length(HeaderList headers, const Token* tokens) {
+  uint64_t length = 0;
+  if (!parse_content_length(headers, tokens, length)) return std::nullopt;
   return length;
 }
 

@@ -293,4 +293,21 @@ TEST(FrameRoundTrip, SerializeReproducesWhatWasParsed) {
   EXPECT_EQ(joined, std::string(all.string_view()));
 }
 
+// write_headers_unprioritized writes exactly what write_headers does without priority and
+// padding: one HEADERS frame, or HEADERS + CONTINUATIONs when the block exceeds the frame size.
+TEST(FrameWriteHeaders, UnprioritizedFormWritesTheSameBytes) {
+  for (size_t block_size : {0u, 1u, 100u, 16384u, 16385u, 40000u}) {
+    std::vector<uint8_t> block(block_size);
+    for (size_t i = 0; i < block_size; ++i) block[i] = static_cast<uint8_t>(i * 7);
+    for (bool end_stream : {false, true}) {
+      h2::ByteBuffer a, b;
+      h2::frame::write_headers(a, 5, block, end_stream, std::nullopt, std::nullopt, 16384);
+      h2::frame::write_headers_unprioritized(b, 5, block, end_stream, 16384);
+      ASSERT_EQ(std::vector<uint8_t>(a.data(), a.data() + a.size()),
+                std::vector<uint8_t>(b.data(), b.data() + b.size()))
+          << block_size << " " << end_stream;
+    }
+  }
+}
+
 }  // namespace

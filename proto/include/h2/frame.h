@@ -306,6 +306,9 @@ void write_headers(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_st
                    std::optional<PrioritySpec> priority = std::nullopt,
                    std::optional<uint8_t> pad_length = std::nullopt,
                    uint32_t max_frame_size = kDefaultMaxFrameSize);
+// The same without priority or padding (the usual call): no optional arguments to pass.
+void write_headers_unprioritized(ByteBuffer& out, uint32_t stream_id, Bytes block,
+                                 bool end_stream, uint32_t max_frame_size = kDefaultMaxFrameSize);
 void write_push_promise(ByteBuffer& out, uint32_t stream_id, uint32_t promised_stream_id,
                         Bytes block, std::optional<uint8_t> pad_length = std::nullopt,
                         uint32_t max_frame_size = kDefaultMaxFrameSize);

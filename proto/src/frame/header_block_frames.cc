@@ -66,9 +66,12 @@ void write_continuations(ByteBuffer& out, uint32_t stream_id, Bytes rest, uint32
 
 }  // namespace
 
-void write_headers(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_stream,
-                   std::optional<PrioritySpec> priority, std::optional<uint8_t> pad_length,
-                   uint32_t max_frame_size) {
+namespace {
+// Both forms of write_headers; pointers instead of optionals, so the usual call copies no
+// optional whose flag byte was just stored (a store-to-load forwarding stall).
+void write_headers_frames(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_stream,
+                          const PrioritySpec* priority, std::optional<uint8_t> pad_length,
+                          uint32_t max_frame_size) {
   const uint32_t overhead = wire::padding_overhead(pad_length) + (priority ? 5 : 0);
   // The fixed fields must fit in the first frame; a limit below them is a caller bug, and the
   // smallest legal SETTINGS_MAX_FRAME_SIZE (16384) always leaves room.
@@ -85,6 +88,19 @@ void write_headers(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_st
   if (first) std::memcpy(p, block.data(), first);
   wire::put_padding(p + first, pad_length);
   write_continuations(out, stream_id, block.subspan(first), max_frame_size);
+}
+}  // namespace
+
+void write_headers(ByteBuffer& out, uint32_t stream_id, Bytes block, bool end_stream,
+                   std::optional<PrioritySpec> priority, std::optional<uint8_t> pad_length,
+                   uint32_t max_frame_size) {
+  write_headers_frames(out, stream_id, block, end_stream, priority ? &*priority : nullptr,
+                       pad_length, max_frame_size);
+}
+
+void write_headers_unprioritized(ByteBuffer& out, uint32_t stream_id, Bytes block,
+                                 bool end_stream, uint32_t max_frame_size) {
+  write_headers_frames(out, stream_id, block, end_stream, nullptr, std::nullopt, max_frame_size);
 }
 
 void write_push_promise(ByteBuffer& out, uint32_t stream_id, uint32_t promised_stream_id,
