@@ -713,15 +713,22 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
   return sent;
 }
 
-void Worker::cmd_send_data(StreamRef ref, h2::Bytes data, bool end_stream) {
-  Session* s = lookup(ref.connection);
-  if (!s || s->closing) return;
+StreamOut* Worker::body_stream(StreamRef ref, bool end_stream, Session*& s) {
+  s = lookup(ref.connection);
+  if (!s || s->closing) return nullptr;
   StreamOut* st = s->find(ref.stream_id);
-  if (!st || st->local_ended) return;
+  if (!st || st->local_ended) return nullptr;
   if (end_stream) {
     st->end_after_pending = true;
     st->local_ended = true;
   }
+  return st;
+}
+
+void Worker::cmd_send_data(StreamRef ref, h2::Bytes data, bool end_stream) {
+  Session* s = nullptr;
+  StreamOut* st = body_stream(ref, end_stream, s);
+  if (!st) return;
   try {
     push_body(*s, *st, data);
     if (end_stream && st->pending_size() == 0 && data.empty()) s->conn.end_stream(ref.stream_id);
@@ -740,14 +747,9 @@ void Worker::activate(Session& s, StreamOut& st) {
 
 void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_t length,
                            bool end_stream) {
-  Session* s = lookup(ref.connection);
-  if (!s || s->closing) return;
-  StreamOut* st = s->find(ref.stream_id);
-  if (!st || st->local_ended) return;
-  if (end_stream) {
-    st->end_after_pending = true;
-    st->local_ended = true;
-  }
+  Session* s = nullptr;
+  StreamOut* st = body_stream(ref, end_stream, s);
+  if (!st) return;
   if (length > 0 && (!file || !file->data() || offset > file->size() ||
                      length > file->size() - offset)) {
     log_once(*s, spdlog::level::info, "send_file: range outside the mapped file");
@@ -791,12 +793,9 @@ void Worker::send_trailers_now(Session& s, StreamOut& st) {
 }
 
 void Worker::cmd_send_trailers(StreamRef ref, h2::HeaderList trailers) {
-  Session* s = lookup(ref.connection);
-  if (!s || s->closing) return;
-  StreamOut* st = s->find(ref.stream_id);
-  if (!st || st->local_ended) return;
-  st->local_ended = true;
-  st->end_after_pending = true;
+  Session* s = nullptr;
+  StreamOut* st = body_stream(ref, /*end_stream=*/true, s);  // trailers end the stream
+  if (!st) return;
   st->ensure_tail().trailers = header_blob(trailers);
   st->has_trailers = true;
   if (st->pending_size() == 0) send_trailers_now(*s, *st);

@@ -144,6 +144,9 @@ class Worker {
   void call_handler(ToActor& message, h2::HeaderList headers, h2::Bytes data);
   bool has_handler() const { return handler_ != nullptr; }
 
+  // The stream a body call (data, file, trailers) is for, with END_STREAM noted (sets `s`);
+  // null when the connection or the stream is gone or the stream already ended.
+  StreamOut* body_stream(StreamRef ref, bool end_stream, Session*& s);
   // Sends `data` on stream `st` as far as windows allow; the rest joins st.pending.
   size_t push_body(Session& s, StreamOut& st, h2::Bytes data);
   void send_trailers_now(Session& s, StreamOut& st);
