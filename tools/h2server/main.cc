@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   app.add_option("--docroot", docroot, "serve static files from DIR")
       ->check(CLI::ExistingDirectory);
   app.add_option("--sendfile-min", sendfile_min,
-                 "send files of at least BYTES with sendfile(2), zero-copy (0: never)");
+                 "send files of at least BYTES from their mapping, no user-space copy "
+                 "(Context::send_file; 0: never)");
   app.add_option("--max-concurrent-streams", max_streams, "SETTINGS_MAX_CONCURRENT_STREAMS");
   app.add_option("--idle-timeout-ms", idle_ms, "close connections idle this long");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");

@@ -209,8 +209,8 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
   entry.size = size;
   entry.expires = now + std::chrono::seconds(1);
   if (options_.sendfile_min > 0 && size >= options_.sendfile_min) {
-    // Large enough that copying costs more than a sendfile call: the engine sends it from
-    // the page cache. The open file is what gets cached.
+    // Large enough that copying it costs more than the segment bookkeeping: the engine sends
+    // it from the file's mapping (Context::send_file). The mapped file is what gets cached.
     entry.file = std::make_shared<h2engine::File>(fd);
   } else if (size <= 65536) {
     entry.body.assign(static_cast<size_t>(size), '\0');
@@ -229,7 +229,7 @@ void ServerApp::serve_file(h2engine::Context& cx, h2engine::StreamRef s, std::st
     }
     return;
   }
-  // A large file without sendfile: read chunk by chunk as the stream drains.
+  // A large file with send_file turned off: read chunk by chunk as the stream drains.
   char length[24];
   auto l = std::to_chars(length, length + sizeof(length), size);
   h2::Header h[] = {

@@ -22,9 +22,9 @@ namespace h2server {
 
 struct ServerOptions {
   std::string docroot;  // empty: the built-in page only
-  // Files of at least this many bytes are sent with Context::send_file (sendfile(2), no copy
-  // in user space); smaller ones from memory, where a copy is cheaper than the extra
-  // syscalls. 0: never.
+  // Files of at least this many bytes are sent with Context::send_file (from the file's
+  // mapping, no copy in user space); smaller ones from memory, where a copy costs less than
+  // the segment bookkeeping. 0: never. (The flag keeps the name servers use for this.)
   uint64_t sendfile_min = 16384;
 };
 
