@@ -85,6 +85,12 @@ struct StreamOut {
   bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
 };
 
+// Bytes handed to HTTP/2 on a stream, not yet reported through Handler::on_sent.
+struct SentCount {
+  uint32_t stream_id;
+  size_t bytes;
+};
+
 // A client request waiting for the peer's MAX_CONCURRENT_STREAMS to allow it.
 struct PendingOpen {
   uint32_t id;
@@ -129,6 +135,9 @@ struct Session {
   std::vector<uint32_t> active;
   size_t find_hint = 0;  // the index find() returned last
   size_t rr = 0;  // round-robin cursor into `active`
+  // on_sent counts of streams removed (finished, reset) before report_sent ran: a stream whose
+  // last bytes leave with END_STREAM is gone by then, and its count must still be reported.
+  std::vector<SentCount> sent_of_removed;
   LazyQueue<PendingOpen> pending_opens;
   uint32_t next_stream_id = 1;
 
@@ -167,6 +176,7 @@ struct Session {
   }
   void remove(uint32_t id) {
     if (StreamOut* st = find(id)) {
+      if (st->sent_unreported != 0) sent_of_removed.push_back({id, st->sent_unreported});
       if (st != &streams.back()) *st = std::move(streams.back());
       streams.pop_back();
     }

@@ -1267,6 +1267,23 @@ int64_t Worker::stream_window(Session& s, uint32_t id) {
 }
 
 void Worker::report_sent(Session& s) {
+  // Removed streams first: their bytes left before anything still queued. The handler may
+  // remove more streams meanwhile; those are reported on a later pass.
+  if (!s.sent_of_removed.empty()) {
+    std::vector<SentCount> removed;
+    removed.swap(s.sent_of_removed);
+    for (const SentCount& c : removed) {
+      ToActor m{ToActor::Kind::kSent, false, s.stream_ref(c.stream_id), c.bytes, 0, {}};
+      to_app(s, std::move(m));
+      if (s.closing) return;
+    }
+    if (s.sent_of_removed.empty()) {  // keep the capacity: this happens for most responses
+      removed.clear();
+      s.sent_of_removed.swap(removed);
+    } else {
+      mark_dirty(s);
+    }
+  }
   for (size_t i = 0; i < s.streams.size(); ++i) {
     StreamOut& st = s.streams[i];
     if (st.sent_unreported == 0) continue;

@@ -6,12 +6,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "h2engine/engine.h"
 
@@ -64,6 +66,7 @@ struct Plan {
   uint64_t length = 0;
   bool mixed = false;     // "head" + file range + "tail" + trailers
   bool truncate = false;  // truncate the file between opening (mapping) it and queuing it
+  mutable std::atomic<uint64_t> sent{0};  // what on_sent reported, all streams together
 };
 
 class FileServer final : public h2engine::Handler {
@@ -93,6 +96,7 @@ class FileServer final : public h2engine::Handler {
     }
   }
   void on_data(Context& cx, StreamRef s, h2::Bytes d, bool) override { cx.credit(s, d.size()); }
+  void on_sent(Context&, StreamRef, size_t n) override { plan_.sent += n; }
 
  private:
   const Plan& plan_;
@@ -222,6 +226,29 @@ TEST_P(SendFileModes, DataAndTrailersQueuedAroundTheFileKeepTheirOrder) {
   EXPECT_TRUE(seen.body["/file"] == "head" + content + "tail");
   EXPECT_EQ(seen.trailer["/file"], "done");
   EXPECT_EQ(seen.body["/other"], "ok");
+}
+
+// on_sent is the application's signal to produce more or to return credit (a proxy relaying a
+// body): its counts must add up to the whole body, including the last bytes, which leave with
+// END_STREAM and finish the stream before the report is made.
+TEST_P(SendFileModes, OnSentReportsEveryBodyByteIncludingAFinishedStreamsLast) {
+  const std::string content = pattern(200000, 5);
+  TempFile file(content);
+  Plan plan{&file, 0, content.size(), /*mixed=*/true};
+  h2engine::Engine server(server_cfg(plan, GetParam()));
+  server.start();
+  Seen seen;
+  h2engine::Engine client(client_cfg(seen, {"/file", "/other"}, 4096));
+  client.start();
+  client.connect(0, "127.0.0.1", server.port(), 1);
+  ASSERT_TRUE(seen.wait_for([&] { return seen.ended["/file"] && seen.ended["/other"]; }));
+  // "head" + file + "tail" on /file, "ok" on /other. The client may see the last frame before
+  // the server's worker reports it: wait, bounded.
+  const uint64_t expected = 4 + content.size() + 4 + 2;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (plan.sent.load() < expected && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(plan.sent.load(), expected);
 }
 
 TEST_P(SendFileModes, ARangeBeyondTheFileResetsTheStreamOnly) {
