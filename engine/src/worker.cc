@@ -1201,7 +1201,8 @@ void Worker::schedule(Session& s) {
       if (from_file) {
         BodyChunk& fc = t->file;
         s.conn.send_data_external(id, chunk, end);
-        cut_output(s, fc.file, fc.offset, chunk);
+        // The last piece hands the file over (no reference count traffic per frame).
+        cut_output(s, chunk == fc.length ? std::move(fc.file) : fc.file, fc.offset, chunk);
         fc.offset += chunk;
         fc.length -= chunk;
         if (fc.length == 0) fc = BodyChunk{};
@@ -1247,11 +1248,11 @@ void Worker::schedule(Session& s) {
   }
 }
 
-void Worker::cut_output(Session& s, const FileRef& file, uint64_t offset, uint64_t length) {
+void Worker::cut_output(Session& s, FileRef file, uint64_t offset, uint64_t length) {
   OutSegment seg;
   seg.bytes = pooled_buffer();
   s.conn.take_data_to_send(seg.bytes);  // ends with the DATA frame's header
-  seg.file = file;
+  seg.file = std::move(file);
   seg.offset = offset;
   seg.length = length;
   s.segment_bytes += seg.bytes.size() + length;
@@ -1359,6 +1360,8 @@ void Worker::send_segments(Session& s) {
 }
 
 void Worker::consume_segments(Session& s, uint64_t n) {
+  // A segment always holds bytes (at least its DATA frame's header), so each is popped in the
+  // loop once the send has consumed it.
   s.segment_bytes -= std::min(n, s.segment_bytes);
   while (n > 0 && !s.segments.empty()) {
     OutSegment& seg = s.segments.front();
@@ -1373,12 +1376,6 @@ void Worker::consume_segments(Session& s, uint64_t n) {
       recycle_buffer(std::move(seg.bytes));
       s.segments.pop_front();
     }
-  }
-  // Segments already written whole (a cut with no bytes left) go too.
-  while (!s.segments.empty() && s.segments.front().bytes_off == s.segments.front().bytes.size() &&
-         s.segments.front().length == 0) {
-    recycle_buffer(std::move(s.segments.front().bytes));
-    s.segments.pop_front();
   }
 }
 

@@ -125,7 +125,7 @@ class Worker {
   uint64_t stream_limit(const Session& s) const;
   void send_output(Session& s);
   // Zero-copy payloads: the output so far becomes a segment followed by `length` file bytes.
-  void cut_output(Session& s, const FileRef& file, uint64_t offset, uint64_t length);
+  void cut_output(Session& s, FileRef file, uint64_t offset, uint64_t length);
   // One sendmsg over the segments (frames from our buffers, payloads from mapped files).
   void send_segments(Session& s);
   void consume_segments(Session& s, uint64_t n);
