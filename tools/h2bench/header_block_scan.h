@@ -32,15 +32,24 @@ class HeaderBlockScan {
         i += n;
         continue;
       }
-      header_[have_++] = data[i++];
-      if (have_ < 9) continue;
-      have_ = 0;
-      const uint32_t length = uint32_t{header_[0]} << 16 | uint32_t{header_[1]} << 8 | header_[2];
-      const uint8_t type = header_[3];
-      const uint8_t flags = header_[4];
-      const uint32_t stream = (uint32_t{header_[5]} << 24 | uint32_t{header_[6]} << 16 |
-                               uint32_t{header_[7]} << 8 | header_[8]) &
-                              0x7fffffffu;
+      // A whole frame header in the input is read in place (the usual case); one split
+      // across reads is gathered byte by byte.
+      const uint8_t* h;
+      if (have_ == 0 && data.size() - i >= 9) {
+        h = data.data() + i;
+        i += 9;
+      } else {
+        header_[have_++] = data[i++];
+        if (have_ < 9) continue;
+        have_ = 0;
+        h = header_;
+      }
+      const uint32_t length = uint32_t{h[0]} << 16 | uint32_t{h[1]} << 8 | h[2];
+      const uint8_t type = h[3];
+      const uint8_t flags = h[4];
+      const uint32_t stream =
+          (uint32_t{h[5]} << 24 | uint32_t{h[6]} << 16 | uint32_t{h[7]} << 8 | h[8]) &
+          0x7fffffffu;
       skip_ = length;
       constexpr uint8_t kHeaders = 0x1, kContinuation = 0x9, kEndHeaders = 0x4;
       if (type == kHeaders) {
