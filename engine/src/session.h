@@ -120,6 +120,7 @@ struct Session {
   h2::ByteBuffer sendbuf;
   size_t send_off = 0;
   bool send_in_flight = false;
+  bool conn_has_buffer = false;  // the connection's output buffer has storage (lend_output)
   // File payloads (Context::send_file): the output after `sendbuf`, cut at each payload, in
   // wire order; what the connection queues after the last cut follows them. They leave in one
   // sendmsg whose iovecs point into our buffers and the files' mappings: no user-space copy.

@@ -312,8 +312,11 @@ Session* Worker::lookup(uint64_t id) {
 }
 
 Session* Worker::lookup(const ConnectionRef& ref) {
+  // The application's calls come through here: the connection may write.
   if (ref.worker != index_) return nullptr;
-  return lookup((uint64_t{ref.generation} << 32) | ref.slot);
+  Session* s = lookup((uint64_t{ref.generation} << 32) | ref.slot);
+  if (s) lend_output(*s);
+  return s;
 }
 
 void Worker::arm_recv(Session& s) {
@@ -388,13 +391,7 @@ void Worker::on_send(Session& s, const h2io::Completion& c) {
     s.send_off = 0;
     recycle_buffer(std::move(s.sendbuf));
     s.sendbuf = h2::ByteBuffer();
-    // An idle connection keeps no output storage at all: take back the (empty) buffer the
-    // connection was given at the last swap.
-    if (s.conn.outbound_buffer_size() == 0) {
-      h2::ByteBuffer spare;
-      s.conn.take_data_to_send(spare);
-      recycle_buffer(std::move(spare));
-    }
+    release_idle_output(s);
   }
   // A short write resumes from send_off in send_output.
   mark_dirty(s);
@@ -434,6 +431,7 @@ void Worker::handle_input(Session& s, h2::Bytes data) {
   WorkerCounters::bump(counters_.bytes_in, data.size());
   if (handler_) handler_->on_input(*context_, s.ref, data);
   timers_.schedule(timer_id(s.ref.slot, kIdleTimer), turn_now_ + config_.idle_timeout);
+  lend_output(s);
   try {
     const std::vector<h2::Event>& events = s.conn.receive_data(data);
     WorkerCounters::bump(counters_.frames_in, events.size());
@@ -582,6 +580,29 @@ void Worker::deliver(Session& s, const h2::Event& event) {
 void Worker::stream_finished(Session& s, uint32_t id) {
   s.remove(id);
   open_pending(s);
+  if (!s.send_in_flight) release_idle_output(s);
+}
+
+void Worker::release_idle_output(Session& s) {
+  // An idle connection keeps no output storage at all: take back the (empty) buffer the
+  // connection was given at the last swap. lend_output gives it one again before it writes.
+  if (!s.streams.empty() || s.conn.outbound_buffer_size() != 0) return;
+  h2::ByteBuffer spare;
+  s.conn.take_data_to_send(spare);
+  s.conn_has_buffer = false;
+  recycle_buffer(std::move(spare));
+}
+
+void Worker::lend_output(Session& s) {
+  // Before the connection writes (input to parse, an application call), it gets a pooled
+  // buffer, so that its frames do not start in a fresh allocation after each release.
+  if (s.conn_has_buffer) return;
+  s.conn_has_buffer = true;
+  if (s.conn.outbound_buffer_size() != 0) return;  // it has grown one of its own
+  h2::ByteBuffer b = pooled_buffer();
+  if (b.capacity() == 0) return;
+  s.conn.take_data_to_send(b);  // b gets the connection's empty buffer
+  recycle_buffer(std::move(b));
 }
 
 // ---- to the application -------------------------------------------------------------------
@@ -1251,6 +1272,7 @@ void Worker::schedule(Session& s) {
 void Worker::cut_output(Session& s, FileRef file, uint64_t offset, uint64_t length) {
   OutSegment seg;
   seg.bytes = pooled_buffer();
+  s.conn_has_buffer = seg.bytes.capacity() != 0;
   s.conn.take_data_to_send(seg.bytes);  // ends with the DATA frame's header
   seg.file = std::move(file);
   seg.offset = offset;
@@ -1327,6 +1349,7 @@ void Worker::send_output(Session& s) {
     // The connection gets a pooled buffer (or none) to queue into next.
     if (s.conn.outbound_buffer_size() == 0) return;
     if (s.sendbuf.capacity() == 0) s.sendbuf = pooled_buffer();
+    s.conn_has_buffer = s.sendbuf.capacity() != 0;
     s.conn.take_data_to_send(s.sendbuf);
     s.send_off = 0;
   }
@@ -1382,7 +1405,9 @@ void Worker::consume_segments(Session& s, uint64_t n) {
 void Worker::flush_dirty() {
   // Handlers called from here (on_sent) may touch more sessions: loop until quiet.
   for (int round = 0; round < 8 && !dirty_.empty(); ++round) {
-    std::vector<Session*> batch;
+    // Two vectors trade places each round, so neither allocates in steady state.
+    std::vector<Session*>& batch = flush_batch_;
+    batch.clear();
     batch.swap(dirty_);
     for (Session* s : batch) s->dirty = false;
     for (Session* s : batch) {

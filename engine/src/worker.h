@@ -116,6 +116,8 @@ class Worker {
   void handle_input(Session& s, h2::Bytes data);
   void deliver(Session& s, const h2::Event& event);
   void stream_finished(Session& s, uint32_t id);
+  void release_idle_output(Session& s);
+  void lend_output(Session& s);
   void mark_dirty(Session& s);
   void schedule(Session& s);
   // The stream's send window (0 when the connection no longer knows the stream).
@@ -168,6 +170,7 @@ class Worker {
   std::vector<uint32_t> generations_;
   size_t live_sessions_ = 0;
   std::vector<Session*> dirty_;
+  std::vector<Session*> flush_batch_;  // flush_dirty's current round
   std::vector<Session*> held_;             // sessions with messages held back (threaded)
   std::vector<Session*> waiting_buffers_;  // recv ended with ENOBUFS
   std::vector<PendingConnect> connects_;
