@@ -139,6 +139,7 @@ struct Session {
   // on_sent counts of streams removed (finished, reset) before report_sent ran: a stream whose
   // last bytes leave with END_STREAM is gone by then, and its count must still be reported.
   std::vector<SentCount> sent_of_removed;
+  bool sent_to_report = false;  // some stream's sent_unreported may be non-zero
   LazyQueue<PendingOpen> pending_opens;
   uint32_t next_stream_id = 1;
 

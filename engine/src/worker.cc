@@ -731,6 +731,7 @@ size_t Worker::push_body(Session& s, StreamOut& st, h2::Bytes data) {
     activate(s, st);
   }
   st.sent_unreported += sent;
+  if (sent != 0) s.sent_to_report = true;
   return sent;
 }
 
@@ -1238,6 +1239,7 @@ void Worker::schedule(Session& s) {
       last = true;
     }
     st->sent_unreported += chunk;
+    s.sent_to_report = true;
     if (last) {
       st->pending = std::string();
       st->pending_off = 0;
@@ -1307,6 +1309,10 @@ void Worker::report_sent(Session& s) {
       mark_dirty(s);
     }
   }
+  // Most turns nothing was sent for the application's streams (requests without a body,
+  // responses that finished at once): no scan then.
+  if (!s.sent_to_report) return;
+  s.sent_to_report = false;
   for (size_t i = 0; i < s.streams.size(); ++i) {
     StreamOut& st = s.streams[i];
     if (st.sent_unreported == 0) continue;
