@@ -146,6 +146,20 @@ def test_nghttp_post_is_echoed(server, tmp_path):
     assert_exits_cleanly(server)
 
 
+def test_h2load_many_echoes_on_one_connection(server, tmp_path):
+    """300 POST /echo of 40 KiB on one connection: 12 MB, far more than the connection's
+    receive window. Each echoed chunk returns its credit once sent (on_sent), including the
+    last one of each stream, which leaves with END_STREAM: without that credit the window
+    shrinks by a chunk per request and the connection stalls after a few requests."""
+    body = tmp_path / "body.bin"
+    body.write_bytes(os.urandom(40 * KIB))
+    out = run([need("h2load"), "-n", "300", "-c", "1", "-m", "4", "-d", str(body),
+               server.url + "/echo"], timeout=60).stdout.decode()
+    assert re.search(r"requests: 300 total, 300 started, 300 done, 300 succeeded, 0 failed", out), out
+    assert re.search(r"\b12288000\) data", out), out
+    assert_exits_cleanly(server)
+
+
 def curl(*args):
     return run([need("curl"), "-sS", "--http2-prior-knowledge", "--max-time", str(TIMEOUT), *args])
 
