@@ -193,18 +193,27 @@ h2engine::EngineConfig client_cfg(Seen& seen, std::vector<std::string> paths,
   return cfg;
 }
 
+// A server engine serving `plan`, and a client engine connected to it that GETs `paths`.
+struct Loopback {
+  Loopback(const Plan& plan, h2engine::ActorMode mode, Seen& seen, std::vector<std::string> paths,
+           uint32_t window = 65535)
+      : server(server_cfg(plan, mode)), client(client_cfg(seen, std::move(paths), window)) {
+    server.start();
+    client.start();
+    client.connect(0, "127.0.0.1", server.port(), 1);
+  }
+  h2engine::Engine server;
+  h2engine::Engine client;
+};
+
 class SendFileModes : public ::testing::TestWithParam<h2engine::ActorMode> {};
 
 TEST_P(SendFileModes, ARangeOfTheFileArrivesByteForByte) {
   const std::string content = pattern(3 * 1024 * 1024 + 11, 1);
   TempFile file(content);
   Plan plan{&file, 1001, 2 * 1024 * 1024 + 5};
-  h2engine::Engine server(server_cfg(plan, GetParam()));
-  server.start();
   Seen seen;
-  h2engine::Engine client(client_cfg(seen, {"/file"}));
-  client.start();
-  client.connect(0, "127.0.0.1", server.port(), 1);
+  Loopback run(plan, GetParam(), seen, {"/file"});
   ASSERT_TRUE(seen.wait_for([&] { return seen.ended["/file"]; }));
   std::lock_guard lock(seen.mu);
   EXPECT_TRUE(seen.body["/file"] == content.substr(1001, 2 * 1024 * 1024 + 5));
@@ -214,13 +223,9 @@ TEST_P(SendFileModes, DataAndTrailersQueuedAroundTheFileKeepTheirOrder) {
   const std::string content = pattern(100000, 2);
   TempFile file(content);
   Plan plan{&file, 0, content.size(), /*mixed=*/true};
-  h2engine::Engine server(server_cfg(plan, GetParam()));
-  server.start();
   Seen seen;
   // A 4 KiB stream window: the file leaves in many window-sized pieces.
-  h2engine::Engine client(client_cfg(seen, {"/file", "/other"}, 4096));
-  client.start();
-  client.connect(0, "127.0.0.1", server.port(), 1);
+  Loopback run(plan, GetParam(), seen, {"/file", "/other"}, 4096);
   ASSERT_TRUE(seen.wait_for([&] { return seen.ended["/file"] && seen.ended["/other"]; }));
   std::lock_guard lock(seen.mu);
   EXPECT_TRUE(seen.body["/file"] == "head" + content + "tail");
@@ -235,12 +240,8 @@ TEST_P(SendFileModes, OnSentReportsEveryBodyByteIncludingAFinishedStreamsLast) {
   const std::string content = pattern(200000, 5);
   TempFile file(content);
   Plan plan{&file, 0, content.size(), /*mixed=*/true};
-  h2engine::Engine server(server_cfg(plan, GetParam()));
-  server.start();
   Seen seen;
-  h2engine::Engine client(client_cfg(seen, {"/file", "/other"}, 4096));
-  client.start();
-  client.connect(0, "127.0.0.1", server.port(), 1);
+  Loopback run(plan, GetParam(), seen, {"/file", "/other"}, 4096);
   ASSERT_TRUE(seen.wait_for([&] { return seen.ended["/file"] && seen.ended["/other"]; }));
   // "head" + file + "tail" on /file, "ok" on /other. The client may see the last frame before
   // the server's worker reports it: wait, bounded.
@@ -254,12 +255,8 @@ TEST_P(SendFileModes, OnSentReportsEveryBodyByteIncludingAFinishedStreamsLast) {
 TEST_P(SendFileModes, ARangeBeyondTheFileResetsTheStreamOnly) {
   TempFile file(pattern(1000, 3));
   Plan plan{&file, 500, 501};
-  h2engine::Engine server(server_cfg(plan, GetParam()));
-  server.start();
   Seen seen;
-  h2engine::Engine client(client_cfg(seen, {"/file", "/other"}));
-  client.start();
-  client.connect(0, "127.0.0.1", server.port(), 1);
+  Loopback run(plan, GetParam(), seen, {"/file", "/other"});
   ASSERT_TRUE(seen.wait_for([&] { return seen.reset_code.count("/file") && seen.ended["/other"]; }));
   std::lock_guard lock(seen.mu);
   EXPECT_EQ(seen.reset_code["/file"], static_cast<int>(h2::ErrorCode::kInternalError));
@@ -270,12 +267,8 @@ TEST_P(SendFileModes, ARangeBeyondTheFileResetsTheStreamOnly) {
 TEST_P(SendFileModes, AFileTruncatedUnderAQueuedBodyClosesOnlyItsConnection) {
   TempFile file(pattern(1 << 20, 4));
   Plan plan{&file, 0, 1 << 20, false, /*truncate=*/true};
-  h2engine::Engine server(server_cfg(plan, GetParam()));
-  server.start();
   Seen seen;
-  h2engine::Engine client(client_cfg(seen, {"/file"}));
-  client.start();
-  client.connect(0, "127.0.0.1", server.port(), 1);
+  Loopback run(plan, GetParam(), seen, {"/file"});
   ASSERT_TRUE(seen.wait_for([&] { return seen.closed == 1; }));
   {
     std::lock_guard lock(seen.mu);
@@ -285,9 +278,9 @@ TEST_P(SendFileModes, AFileTruncatedUnderAQueuedBodyClosesOnlyItsConnection) {
   Seen again;
   h2engine::Engine client2(client_cfg(again, {"/other"}));
   client2.start();
-  client2.connect(0, "127.0.0.1", server.port(), 1);
+  client2.connect(0, "127.0.0.1", run.server.port(), 1);
   ASSERT_TRUE(again.wait_for([&] { return again.ended["/other"]; }));
-  EXPECT_EQ(server.total_counters().errors, 1u);
+  EXPECT_EQ(run.server.total_counters().errors, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Actors, SendFileModes,
