@@ -133,6 +133,9 @@ struct Session {
 
   // Streams the application sees, and the subset with data waiting for windows.
   std::vector<StreamOut> streams;
+  // The ids of `streams`, index for index: find() scans these 4-byte entries (a few cache
+  // lines for a client's 32 or 100 streams in flight) instead of the StreamOuts themselves.
+  std::vector<uint32_t> stream_ids;
   std::vector<uint32_t> active;
   size_t find_hint = 0;  // the index find() returned last
   size_t rr = 0;  // round-robin cursor into `active`
@@ -152,6 +155,10 @@ struct Session {
   bool dirty = false;  // in the worker's flush list this turn
   bool settings_acked = false;
   bool remote_settings_seen = false;
+  // The peer's MAX_CONCURRENT_STREAMS as of its last SETTINGS. Until its SETTINGS arrive the
+  // limit is unknown: 100, like nghttp2 (RFC 9113 §6.5.2 recommends no less), rather than
+  // opening streams it may refuse.
+  uint64_t stream_limit = 100;
   bool goaway_received = false;
   bool local_close = false;  // close_connection() asked; close when streams are done
   bool closing = false;      // going away: no more application calls
@@ -162,9 +169,10 @@ struct Session {
   StreamOut* find(uint32_t id) {
     // A stream's events come in runs (HEADERS, DATA, the handler's calls on it): the slot
     // found last is checked first.
-    if (find_hint < streams.size() && streams[find_hint].id == id) return &streams[find_hint];
-    for (size_t i = 0; i < streams.size(); ++i) {
-      if (streams[i].id == id) {
+    if (find_hint < stream_ids.size() && stream_ids[find_hint] == id) return &streams[find_hint];
+    const uint32_t* ids = stream_ids.data();
+    for (size_t i = 0, n = stream_ids.size(); i < n; ++i) {
+      if (ids[i] == id) {
         find_hint = i;
         return &streams[i];
       }
@@ -174,13 +182,18 @@ struct Session {
   StreamOut& add(uint32_t id) {
     streams.emplace_back();
     streams.back().id = id;
+    stream_ids.push_back(id);
     return streams.back();
   }
   void remove(uint32_t id) {
     if (StreamOut* st = find(id)) {
       if (st->sent_unreported != 0) sent_of_removed.push_back({id, st->sent_unreported});
-      if (st != &streams.back()) *st = std::move(streams.back());
+      if (st != &streams.back()) {
+        *st = std::move(streams.back());
+        stream_ids[static_cast<size_t>(st - streams.data())] = st->id;
+      }
       streams.pop_back();
+      stream_ids.pop_back();
     }
     for (size_t i = 0; i < active.size(); ++i) {
       if (active[i] == id) {
@@ -189,6 +202,11 @@ struct Session {
         break;
       }
     }
+  }
+  void clear_streams() {
+    streams.clear();
+    stream_ids.clear();
+    active.clear();
   }
   StreamRef stream_ref(uint32_t id) const { return StreamRef{ref, id}; }
   uint64_t unsent_bytes() const {

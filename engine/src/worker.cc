@@ -565,6 +565,8 @@ void Worker::deliver(Session& s, const h2::Event& event) {
     void operator()(const h2::WindowUpdated&) {}
     void operator()(const h2::RemoteSettingsChanged&) {
       s.remote_settings_seen = true;
+      // Read once here, not per stream opened.
+      s.stream_limit = s.conn.remote_settings().max_concurrent_streams();
       w.open_pending(s);  // a larger MAX_CONCURRENT_STREAMS lets waiting requests go
     }
     void operator()(const h2::PingReceived&) {}
@@ -920,7 +922,7 @@ StreamRef Worker::cmd_open_stream(ConnectionRef conn, uint32_t stream_id, h2::He
   s->next_stream_id = id + 2;
   StreamOut& st = s->add(id);
   if (end_stream) st.local_ended = true;
-  if (s->pending_opens.empty() && s->conn.open_outbound_streams() < stream_limit(*s)) {
+  if (s->pending_opens.empty() && s->conn.open_outbound_streams() < s->stream_limit) {
     // The common case: straight out, no copy of the headers.
     try {
       s->conn.send_headers(id, headers, end_stream);
@@ -939,16 +941,9 @@ StreamRef Worker::cmd_open_stream(ConnectionRef conn, uint32_t stream_id, h2::He
   return StreamRef{conn, id};
 }
 
-uint64_t Worker::stream_limit(const Session& s) const {
-  // Until the server's SETTINGS arrive its limit is unknown; assume 100 like nghttp2 does
-  // (RFC 9113 §6.5.2 recommends no less), instead of opening streams it may refuse.
-  uint64_t limit = s.conn.remote_settings().max_concurrent_streams();
-  return s.remote_settings_seen ? limit : std::min<uint64_t>(100, limit);
-}
-
 void Worker::open_pending(Session& s) {
   while (!s.pending_opens.empty() && !s.closing) {
-    if (s.conn.open_outbound_streams() >= stream_limit(s)) return;
+    if (s.conn.open_outbound_streams() >= s.stream_limit) return;
     PendingOpen& p = s.pending_opens.front();
     decode_header_blob(p.headers, scratch_headers_);
     try {
@@ -1466,8 +1461,7 @@ void Worker::begin_close(Session& s, CloseReason reason) {
     ToActor m{ToActor::Kind::kLost, false, s.stream_ref(id), static_cast<uint64_t>(reason)};
     to_app(s, std::move(m));
   }
-  s.streams.clear();
-  s.active.clear();
+  s.clear_streams();
   s.pending_opens.clear();
   ToActor closed{ToActor::Kind::kConnectionClosed, false,      StreamRef{s.ref, 0},
                  static_cast<uint64_t>(reason),    s.user_tag, {}};

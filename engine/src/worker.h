@@ -124,7 +124,6 @@ class Worker {
   int64_t stream_window(Session& s, uint32_t id);
   void report_sent(Session& s);
   void open_pending(Session& s);
-  uint64_t stream_limit(const Session& s) const;
   void send_output(Session& s);
   // Zero-copy payloads: the output so far becomes a segment followed by `length` file bytes.
   void cut_output(Session& s, FileRef file, uint64_t offset, uint64_t length);

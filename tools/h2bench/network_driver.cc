@@ -100,12 +100,18 @@ struct Client {
   uint32_t in_flight = 0;
   uint32_t next_stream_id = 1;  // the id the engine gives this connection's next stream
 
+  // Stream ids go up by 2 per request, so a stream's preferred slot is its request number
+  // modulo -m: the slot of the request -m earlier, usually answered by now. The scans are the
+  // fallback when answers come out of order.
+  size_t home(uint32_t id) const { return (id >> 1) % slots.size(); }
   InFlight* find(uint32_t id) {
+    if (InFlight& f = slots[home(id)]; f.stream_id == id) return &f;
     for (InFlight& f : slots)
       if (f.stream_id == id) return &f;
     return nullptr;
   }
-  InFlight* free_slot() {
+  InFlight* free_slot(uint32_t next_id) {
+    if (InFlight& f = slots[home(next_id)]; f.stream_id == 0) return &f;
     for (InFlight& f : slots)
       if (f.stream_id == 0) return &f;
     return nullptr;
@@ -363,7 +369,7 @@ class LoadHandler final : public h2engine::Handler {
   // Sends one request on `c`. False when the connection takes no more requests (it is
   // closing, or it was refused synchronously): the request was not sent, and `c` drains.
   bool send(Context& cx, Client& c, uint64_t sequence, Nanos intended, Nanos now) {
-    InFlight* f = c.free_slot();
+    InFlight* f = c.free_slot(c.next_stream_id);
     if (!f) return false;
     const PathTemplate& path = plan_.paths[sequence % plan_.paths.size()];
     fields_[3].value = path.render(sequence, path_buffer_);
