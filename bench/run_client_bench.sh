@@ -84,3 +84,17 @@ awk -v n="$N" '
     printf "client-bound req/s:        h2bench %.0f, h2load %.0f -> ratio %.2fx\n",
            b["h2bench"], b["h2load"], b["h2bench"] / b["h2load"]
   }' "$WORK/results"
+
+# The VM's speed drifts by up to 2x between runs a minute apart, and both tools drift together:
+# the ratio within each back-to-back pair (h2load run, then h2bench run) is steadier than the
+# ratio of means. Median over the pairs.
+awk '
+  $1 == "h2load" { l = $3 }
+  $1 == "h2bench" { r[++k] = $3 / l }
+  END {
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+    m = (k % 2) ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+    printf "client CPU per request, median of %d back-to-back pairs: ratio %.2fx (pairs:", k, m
+    for (i = 1; i <= k; i++) printf " %.2f", r[i]
+    printf ")\n"
+  }' "$WORK/results"
