@@ -96,34 +96,10 @@ constexpr detail::ConnectionTable build_connection_table() {
 using SS = StreamState;
 using SI = StreamInput;
 
-// What a transition does besides changing state (h2's transition side effects).
-enum Action : uint8_t {
-  kNoAction,
-  kRequestSent,
-  kResponseSent,
-  kRequestReceived,
-  kResponseReceived,
-  kDataReceived,
-  kWindowUpdated,
-  kStreamHalfClosed,
-  kStreamEnded,
-  kStreamReset,
-  kSendResetStream,
-  kSendEndStream,
-  kResetStreamOnError,
-  kRecvOnClosedStream,
-  kSendOnClosedStream,
-  kRecvPushOnClosedStream,
-  kSendPushOnClosedStream,
-  kSendPushPromise,
-  kRecvPushPromise,
-  kSendNewPushedStream,
-  kRecvNewPushedStream,
-  kSendInformational,
-  kRecvInformational,
-  kSendAltsvc,
-  kRecvAltsvc,
-};
+// What a transition does besides changing state (h2's transition side effects): the enum
+// lives in the header, whose inline path applies the actions that cannot fail.
+using Action = detail::StreamAction;
+using enum detail::StreamAction;
 
 struct StreamTransition {
   SS from;

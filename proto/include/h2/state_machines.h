@@ -125,8 +125,37 @@ enum class StreamOutcome : uint8_t {
 };
 
 namespace detail {
+// What a stream transition does besides changing state (h2's transition side effects).
+enum StreamAction : uint8_t {
+  kNoAction,
+  kRequestSent,
+  kResponseSent,
+  kRequestReceived,
+  kResponseReceived,
+  kDataReceived,
+  kWindowUpdated,
+  kStreamHalfClosed,
+  kStreamEnded,
+  kStreamReset,
+  kSendResetStream,
+  kSendEndStream,
+  kResetStreamOnError,
+  kRecvOnClosedStream,
+  kSendOnClosedStream,
+  kRecvPushOnClosedStream,
+  kSendPushOnClosedStream,
+  kSendPushPromise,
+  kRecvPushPromise,
+  kSendNewPushedStream,
+  kRecvNewPushedStream,
+  kSendInformational,
+  kRecvInformational,
+  kSendAltsvc,
+  kRecvAltsvc,
+};
+
 // One cell of the stream transition table that state_machines.cc builds from its rows: the
-// common transitions (allowed, no side effect beyond a flag) are applied inline.
+// common transitions (allowed, with an action that cannot fail) are applied inline.
 struct StreamCell {
   bool allowed = false;
   uint8_t action = 0;  // state_machines.cc's Action; 0: none
@@ -163,9 +192,55 @@ class StreamStateMachine {
   StreamOutcome process_input(StreamInput input) {
     const detail::StreamCell cell =
         detail::kStreamTable.cells[static_cast<int>(state_)][static_cast<int>(input)];
-    if (cell.allowed && cell.action == 0) [[likely]] {
-      state_ = cell.to;
-      return StreamOutcome::kNone;
+    if (cell.allowed) [[likely]] {
+      // The actions of an ordinary request and response, where they cannot fail; the same
+      // effects as run_action's. Everything else (refusals, pushes, guards that throw) goes
+      // out of line.
+      switch (cell.action) {
+        case detail::kNoAction:
+          state_ = cell.to;
+          return StreamOutcome::kNone;
+        case detail::kRequestSent:
+          state_ = cell.to;
+          client_ = true;
+          headers_sent_ = true;
+          return StreamOutcome::kRequestSent;
+        case detail::kRequestReceived:
+          state_ = cell.to;
+          client_ = false;
+          headers_received_ = true;
+          return StreamOutcome::kRequestReceived;
+        case detail::kResponseSent:
+          if (headers_sent_ || client_ != false) break;
+          state_ = cell.to;
+          headers_sent_ = true;
+          return StreamOutcome::kResponseSent;
+        case detail::kResponseReceived:
+          if (headers_received_ || client_ != true) break;
+          state_ = cell.to;
+          headers_received_ = true;
+          return StreamOutcome::kResponseReceived;
+        case detail::kDataReceived:
+          if (!headers_received_) break;
+          state_ = cell.to;
+          return StreamOutcome::kDataReceived;
+        case detail::kWindowUpdated:
+          state_ = cell.to;
+          return StreamOutcome::kWindowUpdated;
+        case detail::kStreamHalfClosed:
+          state_ = cell.to;
+          return StreamOutcome::kStreamEnded;
+        case detail::kStreamEnded:
+          state_ = cell.to;
+          closed_by_ = StreamClosedBy::kRecvEndStream;
+          return StreamOutcome::kStreamEnded;
+        case detail::kSendEndStream:
+          state_ = cell.to;
+          closed_by_ = StreamClosedBy::kSendEndStream;
+          return StreamOutcome::kNone;
+        default:
+          break;
+      }
     }
     return process_input_slow(input);
   }
