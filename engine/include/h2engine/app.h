@@ -172,6 +172,8 @@ class Handler {
   // frame headers (h2bench's header-block sizes).
   virtual void on_input(Context&, ConnectionRef, h2::Bytes /*data*/) {}
   // `bytes` of this stream's queued data were handed to HTTP/2 (its windows allowed them).
+  // Every body byte is reported once, so the counts add up to the whole body; the last report
+  // may come after the stream ended or was reset (its last bytes left with END_STREAM).
   virtual void on_sent(Context&, StreamRef, size_t /*bytes*/) {}
   virtual void on_timer(Context&, uint64_t /*token*/) {}
 };
