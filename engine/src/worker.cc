@@ -1442,6 +1442,10 @@ void Worker::flush_dirty() {
       } else if (s->unsent_bytes() > 0) {
         send_output(*s);
         // The sends of this turn go out with the next submit.
+      } else if (!s->closing) {
+        // Input that wrote nothing (a SETTINGS ACK, a WINDOW_UPDATE): the buffer lent for it
+        // goes back, or every idle connection would keep one.
+        release_idle_output(*s);
       }
       maybe_finish(*s);
     }
