@@ -142,7 +142,14 @@ void Worker::run(const std::function<void()>& ready) {
       break;
     }
     turn_now_ = Clock::now();  // one clock read per turn, not one per received chunk
-    ring_->for_each_completion([this](const h2io::Completion& c) { dispatch(c); });
+    unsigned handled = 0;
+    ring_->for_each_completion([this, &handled](const h2io::Completion& c) {
+      dispatch(c);
+      if (++handled == config_.flush_every) {  // never when flush_every is 0
+        handled = 0;
+        flush_early();
+      }
+    });
     drain_control();
     if (!mailboxes_.empty()) drain_mailboxes();
     if (!held_.empty()) retry_held();
@@ -1401,6 +1408,14 @@ void Worker::consume_segments(Session& s, uint64_t n) {
       s.segments.pop_front();
     }
   }
+}
+
+void Worker::flush_early() {
+  // Mid-turn (see EngineConfig::flush_every): what the completions so far produced goes out
+  // now; the kernel runs the sends inside this submit.
+  if (dirty_.empty()) return;
+  flush_dirty();
+  ring_->submit();
 }
 
 void Worker::flush_dirty() {

@@ -103,6 +103,7 @@ class Worker {
   void on_deadline(h2io::Timers::Id id);
   void run_handler_timers(Clock::time_point now);
   void flush_dirty();
+  void flush_early();
   std::optional<std::chrono::nanoseconds> wait_bound(Clock::time_point now) const;
 
   // ---- sessions ----

@@ -66,6 +66,13 @@ struct EngineConfig {
   // Log lines per connection (errors, closes) before it goes quiet.
   unsigned log_lines_per_connection = 4;
   unsigned ring_entries = 1024;
+  // Completions a worker handles before it flushes what they produced (responses, requests)
+  // and submits the sends, within one loop turn; 0: once per turn. A turn may carry input from
+  // every connection. Sending the first answers while the rest are still being handled lets
+  // the peer work in parallel; flushing once per turn makes two busy peers alternate in large
+  // waves, each idle while the other works (on loopback with 64 connections x 32 streams this
+  // alone capped h2bench against h2server at ~0.9 M req/s, with both at ~60 % of a core).
+  unsigned flush_every = 16;
 };
 
 class Engine {
