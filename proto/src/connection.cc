@@ -225,6 +225,8 @@ struct H2Connection::Impl {
   struct Block {
     size_t offset;
     size_t count;
+    // Bit i: field i's value is known to pass the value rule (hpack::kValueChecked).
+    uint64_t checked_values = 0;
   };
   struct PendingHeaders {
     size_t event;
@@ -523,11 +525,17 @@ struct H2Connection::Impl {
                           err.code());
     }
     // Static names came with their token (a token is the static index for those); the rest
-    // are classified here.
+    // are classified here. The decoder's kValueChecked bits move to the block's mask.
     const size_t end = header_store.size();
-    for (size_t i = offset; i < end; ++i)
-      if (token_store[i] == 0) token_store[i] = field_name::classify(header_store[i].name);
-    return {offset, end - offset};
+    uint64_t checked = 0;
+    for (size_t i = offset; i < end; ++i) {
+      const uint8_t named = token_store[i];
+      const size_t bit = i - offset;
+      if (bit < 64 && (named & hpack::kValueChecked)) checked |= uint64_t{1} << bit;
+      const Token token = named & static_cast<uint8_t>(~hpack::kValueChecked);
+      token_store[i] = token != 0 ? token : field_name::classify(header_store[i].name);
+    }
+    return {offset, end - offset, checked};
   }
 
   static HeaderValidationFlags validation_flags(const StreamStateMachine& sm,
@@ -549,12 +557,12 @@ struct H2Connection::Impl {
   Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
     if (c.config_.normalize_inbound_headers) {
       HeaderScratch& h = hs();
-      block.count =
-          rules::normalize_inbound_in_place(h.header_store.data() + block.offset,
-                                            h.token_store.data() + block.offset, block.count, h.arena);
+      block.count = rules::normalize_inbound_in_place(h.header_store.data() + block.offset,
+                                                      h.token_store.data() + block.offset,
+                                                      block.count, h.arena, &block.checked_values);
     }
     if (c.config_.validate_inbound_headers)
-      rules::validate(fields(block), tokens(block), flags, /*inbound=*/true);
+      rules::validate(fields(block), tokens(block), flags, /*inbound=*/true, block.checked_values);
     if (c.config_.header_encoding == HeaderEncoding::kUtf8) {
       for (const Header& h : fields(block))
         if (!is_valid_utf8(h.name) || !is_valid_utf8(h.value))
@@ -622,16 +630,16 @@ struct H2Connection::Impl {
       if (const ByteBuffer* block = s.memo.find(headers, key, generation)) return block->view();
     const HeaderList original = headers;
     s.out_arena.reset();
+    rules::OutboundSummary summary;
     if (c.config_.normalize_outbound_headers) {
       rules::normalize_outbound(headers, c.config_.split_outbound_cookies, s.out_arena,
-                                s.out_headers, s.out_tokens);
+                                s.out_headers, s.out_tokens, summary);
       headers = s.out_headers;
     } else {
-      s.out_tokens.clear();
-      for (const Header& h : headers) s.out_tokens.push_back(field_name::classify(h.name));
+      rules::classify_outbound(headers, s.out_tokens, summary);
     }
     if (c.config_.validate_outbound_headers)
-      rules::validate(headers, s.out_tokens.data(), flags, /*inbound=*/false);
+      rules::validate_outbound(headers, s.out_tokens.data(), summary, flags);
     s.out_block.clear();
     encoder.encode(headers, s.out_tokens, s.out_block);
     if (memoize && encoder.state_generation() == generation)

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bytes_equal.h"
+#include "field_value.h"
 #include "h2/exceptions.h"
 #include "header_rules_internal.h"
 
@@ -55,9 +56,18 @@ std::string_view strip_slow(std::string_view s) noexcept {
   return s.substr(begin, end - begin);
 }
 
+// is_strip_space as one compare and one bit test (the six bytes are all <= 0x20).
+constexpr uint64_t kStripSpaceBits = (uint64_t{1} << ' ') | (uint64_t{1} << '\t') |
+                                     (uint64_t{1} << '\n') | (uint64_t{1} << '\r') |
+                                     (uint64_t{1} << '\v') | (uint64_t{1} << '\f');
+inline bool is_strip_space_fast(char c) noexcept {
+  const auto b = static_cast<unsigned char>(c);
+  return b <= ' ' && ((kStripSpaceBits >> b) & 1) != 0;
+}
+
 // Most names and values have nothing to strip: two byte tests decide it.
 inline std::string_view strip(std::string_view s) noexcept {
-  if (s.empty() || (!is_strip_space(s.front()) && !is_strip_space(s.back()))) return s;
+  if (s.empty() || (!is_strip_space_fast(s.front()) && !is_strip_space_fast(s.back()))) return s;
   return strip_slow(s);
 }
 
@@ -66,23 +76,6 @@ constexpr bool is_upper(char c) noexcept {
 }
 constexpr char to_lower(char c) noexcept {
   return is_upper(c) ? static_cast<char>(c + 32) : c;
-}
-
-// The bytes of s[0..n) as one word, n <= 8, the missing high bytes set to `fill`. Two
-// overlapping loads instead of a byte loop: the scans below only ask whether *some* byte has a
-// property, so a byte seen twice changes nothing.
-inline uint64_t load_tail(const char* p, size_t n, uint64_t fill) noexcept {
-  if (n >= 4) {
-    const uint64_t lo = detail::load_u32(p);
-    const uint64_t hi = detail::load_u32(p + n - 4);
-    return lo | (hi << 32);  // bytes 0..3 and n-4..n-1: all n bytes, some twice
-  }
-  uint64_t w = fill;
-  for (size_t i = 0; i < n; ++i) {
-    w &= ~(uint64_t{0xff} << (8 * i));
-    w |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  }
-  return w;
 }
 
 // Bytes in 'A'..'Z' (0x41..0x5a) among ASCII ones: b + (0x80 - 0x41) sets the top bit for
@@ -98,7 +91,8 @@ constexpr bool word_has_upper(uint64_t w) noexcept {
 
 bool has_upper(std::string_view s) noexcept {
   const size_t n = s.size();
-  if (n < 8) return word_has_upper(load_tail(s.data(), n, 0));  // 0 bytes are not uppercase
+  if (n < 8)
+    return word_has_upper(field_value::load_short(s.data(), n, 0));  // 0 bytes are not uppercase
   for (size_t i = 0; i + 8 < n; i += 8)
     if (word_has_upper(detail::load_u64(s.data() + i))) return true;
   return word_has_upper(detail::load_u64(s.data() + n - 8));  // the last 8, maybe overlapping
@@ -145,43 +139,10 @@ void check_name_characters(std::string_view name) {
   }
 }
 
-// True if any byte of `w` is zero (the classic SWAR test).
-constexpr bool has_zero_byte(uint64_t w) noexcept {
-  return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0;
-}
-
-// Whether the word has a byte below 0x0e (NUL, LF and CR all are): one test that a
-// HTAB-free value never passes, before the exact ones.
-constexpr bool word_may_have_nul_cr_lf(uint64_t w) noexcept {
-  return ((w - 0x0e0e0e0e0e0e0e0eull) & ~w & 0x8080808080808080ull) != 0;
-}
-constexpr bool word_has_nul_cr_lf(uint64_t w) noexcept {
-  return has_zero_byte(w) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull) ||
-         has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull);
-}
-
-// Whether `value` contains NUL, LF or CR. Eight bytes per step: header values (user-agent,
-// cookie, accept) are long enough for this to matter on every request.
-bool has_nul_cr_lf(std::string_view value) noexcept {
-  const size_t n = value.size();
-  const char* p = value.data();
-  if (n < 8) {
-    const uint64_t w = load_tail(p, n, 0x2020202020202020ull);  // padded with spaces
-    return word_may_have_nul_cr_lf(w) && word_has_nul_cr_lf(w);
-  }
-  for (size_t i = 0; i + 8 < n; i += 8) {
-    const uint64_t w = detail::load_u64(p + i);
-    if (word_may_have_nul_cr_lf(w) && word_has_nul_cr_lf(w)) [[unlikely]]
-      return true;
-  }
-  const uint64_t last = detail::load_u64(p + n - 8);  // the last 8, maybe overlapping
-  return word_may_have_nul_cr_lf(last) && word_has_nul_cr_lf(last);
-}
-
 // Rule 2 (RFC 9113 §8.2.1): no NUL, CR or LF anywhere; no SP/HTAB at either end.
 void check_value_characters(std::string_view value) {
   if (value.empty()) return;
-  if (has_nul_cr_lf(value)) [[unlikely]]
+  if (field_value::has_nul_cr_lf(value)) [[unlikely]]
     fail("Received header value with illegal character: " + printable(value));
   const char first = value.front();
   const char last = value.back();
@@ -273,9 +234,11 @@ void check_pseudo_header_acceptability(unsigned seen, std::string_view method, b
 
 // Rules 3-11 (and 1-2 when `kInbound`), one pass in h2's per-field pipeline order, then the
 // whole-block checks. A name with a token is a known valid name: its bytes need no check.
+// Bit i of `checked_values` set: field i's value is known to pass rule 2 (see
+// rules::validate), so it is not scanned again.
 template <bool kInbound>
 void validate(HeaderList headers, const field_name::Token* tokens,
-              const HeaderValidationFlags& flags) {
+              const HeaderValidationFlags& flags, uint64_t checked_values = 0) {
   const bool request = !flags.is_response_header && !flags.is_trailer;
   unsigned seen = 0;
   bool seen_regular = false;
@@ -289,7 +252,7 @@ void validate(HeaderList headers, const field_name::Token* tokens,
     const field_name::Token token = tokens ? tokens[i] : field_name::classify(h.name);
     if constexpr (kInbound) {
       if (token == field_name::kOther) check_name_characters(h.name);
-      check_value_characters(h.value);
+      if (i >= 64 || ((checked_values >> i) & 1) == 0) check_value_characters(h.value);
       if (h.name.empty()) fail("Received header name with zero length.");
     }
     check_te(h, token);
@@ -338,6 +301,31 @@ void validate(HeaderList headers, const field_name::Token* tokens,
   }
 }
 
+// Names that make an outbound block irregular (rules::OutboundSummary) by themselves: te
+// (rule 4), host (rule 10 counts and matches it), the connection-specific ones (rule 5; every
+// token from 64 on is one).
+constexpr uint64_t kIrregularLow = field_name::token_bit(field_name::kTe) |
+                                   field_name::token_bit(field_name::kHost) |
+                                   field_name::kConnectionSpecificLow;
+static_assert(field_name::kLastToken < 128 && field_name::kConnection == 64);
+
+// One field of an outbound block as validate<false> will see it.
+inline void note_outbound(rules::OutboundSummary& s, field_name::Token t, std::string_view name,
+                          std::string_view value) noexcept {
+  if (field_name::is_pseudo(t)) {
+    const unsigned bit = pseudo_bit(t);
+    if ((s.pseudo & bit) != 0 || s.regular_seen || (t == field_name::kPath && value.empty()))
+      s.irregular = true;
+    s.pseudo |= bit;
+    if (t == field_name::kMethod) s.method = value;
+    return;
+  }
+  s.regular_seen = true;
+  if (t >= 64 || ((kIrregularLow >> t) & 1) != 0 ||
+      (t == field_name::kOther && !name.empty() && name.front() == ':'))
+    s.irregular = true;
+}
+
 // Lowercase copy of `name` in the arena, or `name` itself when it has no uppercase byte.
 std::string_view lowercase_name(std::string_view name, Arena& arena) {
   if (!has_upper(name)) return name;
@@ -375,28 +363,35 @@ bool is_connection_specific_header(std::string_view name) noexcept {
 namespace rules {
 
 void validate(HeaderList headers, const Token* tokens, const HeaderValidationFlags& flags,
-              bool inbound) {
+              bool inbound, uint64_t checked_values) {
   if (inbound) {
-    h2::validate<true>(headers, tokens, flags);
+    h2::validate<true>(headers, tokens, flags, checked_values);
   } else {
     h2::validate<false>(headers, tokens, flags);
   }
 }
 
 void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::vector<Header>& out,
-                        std::vector<Token>& out_tokens) {
+                        std::vector<Token>& out_tokens, OutboundSummary& summary) {
   out.clear();
   out_tokens.clear();
+  summary = {};
   out.reserve(in.size());
   out_tokens.reserve(in.size());
+  auto emit = [&](std::string_view name, std::string_view value, bool never_indexed, Token token)
+      __attribute__((always_inline)) {
+    out.push_back({name, value, never_indexed});
+    out_tokens.push_back(token);
+    note_outbound(summary, token, name, value);
+  };
   auto split_cookie = [&](const Header& h, std::string_view name) {
     // RFC 9113 §8.2.3: split on "; " so each crumb compresses on its own; pieces are views.
     std::string_view rest = h.value;
     while (true) {
       const size_t sep = rest.find("; "sv);
       const std::string_view crumb = strip(rest.substr(0, sep));
-      out.push_back({name, crumb, h.never_indexed || is_sensitive(field_name::kCookie, crumb)});
-      out_tokens.push_back(field_name::kCookie);
+      emit(name, crumb, h.never_indexed || is_sensitive(field_name::kCookie, crumb),
+           field_name::kCookie);
       if (sep == std::string_view::npos) break;
       rest.remove_prefix(sep + 2);
     }
@@ -411,8 +406,7 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
       }
       if (field_name::is_connection_specific(known)) continue;
       const std::string_view value = strip(h.value);
-      out.push_back({h.name, value, h.never_indexed || is_sensitive(known, value)});
-      out_tokens.push_back(known);
+      emit(h.name, value, h.never_indexed || is_sensitive(known, value), known);
       continue;
     }
 
@@ -427,12 +421,33 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
     const Token token = field_name::classify(name);
     if (field_name::is_connection_specific(token)) continue;
     const std::string_view value = strip(h.value);
-    out.push_back({name, value, h.never_indexed || is_sensitive(token, value)});
-    out_tokens.push_back(token);
+    emit(name, value, h.never_indexed || is_sensitive(token, value), token);
   }
 }
 
-size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena& arena) {
+void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary) {
+  tokens.clear();
+  summary = {};
+  for (const Header& h : headers) {
+    const Token token = field_name::classify(h.name);
+    tokens.push_back(token);
+    note_outbound(summary, token, h.name, h.value);
+  }
+}
+
+void validate_outbound(HeaderList headers, const Token* tokens, const OutboundSummary& summary,
+                       const HeaderValidationFlags& flags) {
+  if (summary.irregular) return h2::validate<false>(headers, tokens, flags);
+  // No per-field rule can refuse this block: the whole-block rules, in validate's order.
+  check_pseudo_header_acceptability(summary.pseudo, summary.method, (summary.pseudo & kMethod) != 0,
+                                    flags);
+  const bool request = !flags.is_response_header && !flags.is_trailer;
+  if (request && (summary.pseudo & kAuthority) == 0)  // (a host field is irregular)
+    fail("Request header block does not have an :authority or Host header.");
+}
+
+size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena& arena,
+                                  uint64_t* checked_values) {
   // RFC 9113 §8.2.3: cookie crumbs are joined with "; " before the block is handed on; h2
   // puts the result last and never-indexed whatever the crumbs were.
   size_t cookies = 0;
@@ -444,6 +459,11 @@ size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena
     joined_size += fields[i].value.size();
   }
   if (cookies == 0) return n;
+  const uint64_t checked = checked_values ? *checked_values : 0;
+  auto is_checked = [checked](size_t i) { return i < 64 && ((checked >> i) & 1) != 0; };
+  // The joined value passes the value rule when every crumb does: its ends are the ends of
+  // the first and last crumbs, and "; " adds no NUL, CR or LF.
+  bool cookie_checked = true;
   Header cookie{fields[first_cookie].name, fields[first_cookie].value, true};
   if (cookies > 1) {
     joined_size += 2 * (cookies - 1);
@@ -451,6 +471,8 @@ size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena
     char* p = start;
     for (size_t i = first_cookie; i < n; ++i) {
       if (tokens[i] != field_name::kCookie) continue;
+      // (An empty crumb would leave "; " at an end.)
+      cookie_checked = cookie_checked && is_checked(i) && !fields[i].value.empty();
       if (i != first_cookie) {
         *p++ = ';';
         *p++ = ' ';
@@ -459,16 +481,23 @@ size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena
       p += fields[i].value.size();
     }
     cookie.value = {start, joined_size};
+  } else {
+    cookie_checked = is_checked(first_cookie);
   }
+  // Fields before the first cookie stay where they are (all of them when it is 64 or later).
+  uint64_t kept_checked = checked & ((first_cookie < 64 ? uint64_t{1} << first_cookie : 0) - 1);
   size_t kept = first_cookie;
   for (size_t i = first_cookie; i < n; ++i) {
     if (tokens[i] == field_name::kCookie) continue;
+    if (is_checked(i) && kept < 64) kept_checked |= uint64_t{1} << kept;
     fields[kept] = fields[i];
     tokens[kept] = tokens[i];
     ++kept;
   }
   fields[kept] = cookie;
   tokens[kept] = field_name::kCookie;
+  if (cookie_checked && kept < 64) kept_checked |= uint64_t{1} << kept;
+  if (checked_values) *checked_values = kept_checked;
   return kept + 1;
 }
 
@@ -507,7 +536,8 @@ std::optional<uint64_t> parse_content_length(HeaderList headers, const Token* to
 void normalize_outbound_headers(HeaderList in, bool split_cookies, Arena& arena,
                                 std::vector<Header>& out) {
   std::vector<field_name::Token> tokens;
-  rules::normalize_outbound(in, split_cookies, arena, out, tokens);
+  rules::OutboundSummary summary;
+  rules::normalize_outbound(in, split_cookies, arena, out, tokens, summary);
 }
 
 void validate_outbound_headers(HeaderList headers, const HeaderValidationFlags& flags) {

@@ -5,6 +5,8 @@
 // covered by header_rules_test.cc.
 #include <gtest/gtest.h>
 
+#include "h2/arena.h"
+#include "h2/header_rules.h"
 #include "proto/connection_test_util.h"
 
 namespace h2 {
@@ -69,6 +71,69 @@ std::string describe(const HeaderPairs& headers) {
     out += " | ";
   }
   return out;
+}
+
+// The decoder checks a value's characters once, when it enters the dynamic table, and flags
+// later references as checked. A value that fails the rule is never flagged: here it enters
+// the table in a block nobody validates (a response on a stream we reset), and the block that
+// refers to it by index is still rejected with the precise error.
+TEST(ConnectionInvalidHeaders, InvalidValueIndexedInAnUnvalidatedBlockIsRejectedWhenReferenced) {
+  using namespace std::string_literals;
+  for (const std::string& bad : {"padded "s, " padded"s, "cr\rinside"s, "nul\0inside"s}) {
+    H2Connection client;
+    FrameFactory f;
+    open_client(client, f);
+    auto req = to_headers(kRequest);
+    client.send_headers(1, req, true);
+    client.send_headers(3, req, true);
+    client.reset_stream(1);
+    drain(client);
+    // The peer's encoder (python-hpack's choices) indexes x-bad here and refers to it next.
+    const HeaderPairs resp = {{":status", "200"}, {"x-bad", bad}};
+    EXPECT_TRUE(receive(client, f.headers(1, resp)).empty());
+    try {
+      receive(client, f.headers(3, resp));
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const ProtocolError& e) {
+      const std::string what = e.what();
+      const bool whitespace = bad.front() == ' ' || bad.back() == ' ';
+      EXPECT_NE(what.find(whitespace ? "surrounded by whitespace" : "illegal character"),
+                std::string::npos)
+          << what;
+    }
+  }
+}
+
+// The same value, valid, is flagged once checked and accepted every time it is referenced.
+TEST(ConnectionInvalidHeaders, ValidIndexedValuesAreAcceptedBlockAfterBlock) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  const HeaderPairs req =
+      with({{"x-ok", "inner space\tand tab"}, {"cookie", "a=1"}, {"cookie", "b=2"}});
+  for (uint32_t id = 1; id <= 7; id += 2) {
+    auto events = receive(server, f.headers(id, req, true));
+    ASSERT_EQ(events.size(), 2u);
+    const HeaderPairs expected = with({{"x-ok", "inner space\tand tab"}, {"cookie", "a=1; b=2"}});
+    EXPECT_EQ(to_pairs(event_at<RequestReceived>(events, 0).headers), expected);
+  }
+}
+
+// Cookie crumbs joined into one value: an empty last crumb leaves "; " at the end, which the
+// joined value must be checked for although each crumb passed.
+TEST(ConnectionInvalidHeaders, JoinedCookieEndingInAnEmptyCrumbIsSurroundedByWhitespace) {
+  H2Connection server(server_config());
+  FrameFactory f;
+  open_server(server, f);
+  const HeaderPairs req = with({{"cookie", "a=1"}, {"cookie", ""}});
+  receive(server, f.headers(1, with({{"cookie", "a=1"}})));  // a=1 now indexed (and checked)
+  try {
+    receive(server, f.headers(3, req, true));
+    ADD_FAILURE() << "accepted a joined cookie ending in a space";
+  } catch (const ProtocolError& e) {
+    EXPECT_NE(std::string(e.what()).find("surrounded by whitespace"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ConnectionInvalidHeaders, EachInvalidRequestBlockIsAConnectionProtocolError) {
@@ -227,6 +292,74 @@ std::pair<HeaderPairs, HeaderPairs> sent_blocks(const HeaderPairs& block, bool v
   EXPECT_EQ(b.size(), 1u);
   if (a.empty() || b.empty()) return {};
   return {a[0].headers, b[0].headers};
+}
+
+// Outbound validation runs on what the normalizing pass gathered (OutboundSummary) and falls
+// back to the full rule-by-rule check for any block with a field a per-field rule might
+// refuse. Either way a request must be refused (or sent) exactly as the public validator
+// refuses the normalized block, with the same message.
+TEST(ConnectionInvalidHeaders, SentRequestsAreRefusedExactlyAsThePublicValidatorRefusesThem) {
+  std::vector<HeaderPairs> blocks = {
+      kBase,
+      with({{"te", "trailers"}}),
+      with({{"te", "gzip"}}),
+      with({{"host", "example.com"}}),
+      with({{"host", "other.example.com"}}),
+      with({{"host", "example.com"}, {"host", "example.com"}}),
+      with({{"user-agent", "x"}, {":path", "/late"}}),
+      {{":method", "GET"},
+       {"user-agent", "x"},
+       {":path", "/"},
+       {":authority", "a"},
+       {":scheme", "https"}},
+      with({{":path", "/again"}}),
+      with({{":custom", "x"}}),
+      with({{":status", "200"}}),
+      with({{":protocol", "websocket"}}),
+      with({{"connection", "close"}}),
+      with({{"Cookie", "a=1; b=2"}, {"X-Upper", " padded "}}),
+      {{":method", "GET"}, {":path", ""}, {":authority", "a"}, {":scheme", "https"}},
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}},
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}, {"host", "a"}},
+      {{":path", "/"}, {":authority", "a"}, {":scheme", "https"}},
+      {{":method", "GET"}, {":authority", "a"}, {":scheme", "https"}},
+      {{":method", "CONNECT"}, {":authority", "a:443"}},
+      {{":method", "CONNECT"}, {":authority", "a:443"}, {":path", "/"}},
+      {{":method", "CONNECT"}, {":path", "/"}, {":scheme", "https"}},
+      {{":method", "CONNECT"},
+       {":protocol", "websocket"},
+       {":path", "/"},
+       {":scheme", "https"},
+       {":authority", "a"}},
+  };
+  HeaderValidationFlags flags;
+  flags.is_client = true;
+  for (const bool normalize : {true, false}) {
+    for (const HeaderPairs& block : blocks) {
+      const auto h = to_headers(block);
+      std::string expected;
+      try {
+        Arena arena;
+        std::vector<Header> normalized(h.begin(), h.end());
+        if (normalize) normalize_outbound_headers(h, true, arena, normalized);
+        validate_outbound_headers(normalized, flags);
+      } catch (const ProtocolError& e) {
+        expected = e.what();
+      }
+      H2Configuration cc;
+      cc.normalize_outbound_headers = normalize;
+      H2Connection client(cc);
+      FrameFactory f;
+      open_client(client, f);
+      std::string got;
+      try {
+        client.send_headers(1, h, true);
+      } catch (const ProtocolError& e) {
+        got = e.what();
+      }
+      EXPECT_EQ(got, expected) << normalize << " " << describe(block);
+    }
+  }
 }
 
 TEST(ConnectionInvalidHeaders, ConnectionSpecificFieldsAreStrippedSilently) {

@@ -315,7 +315,8 @@ TEST(HpackDecoderStable, SameFieldsAsDecodeAndTheyOutliveBlocksAndTable) {
   for (size_t i = 0; i < kept.size(); ++i) {
     EXPECT_EQ(kept[i].name, names[i]) << i;
     EXPECT_EQ(kept[i].value, values[i]) << i;
-    EXPECT_EQ(static_names[i], detail::find_static_name(names[i], detail::hash_string(names[i])).first)
+    EXPECT_EQ(static_names[i] & ~kValueChecked,
+              detail::find_static_name(names[i], detail::hash_string(names[i])).first)
         << names[i];
   }
 }
@@ -378,6 +379,36 @@ TEST(HpackDecoderStable, TableViewsAreCopiedBeforeTheTableMoves) {
   const std::vector<uint8_t> indexed_get = {0x82};
   ASSERT_FALSE(stable_decoder.decode_stable(indexed_get, kept, arena, nullptr, &views));
   EXPECT_EQ(views.scan_from, SIZE_MAX);  // a static field views nothing
+}
+
+// kValueChecked: set for static values and for dynamic entries whose value passed RFC 9113
+// §8.2.1's value rule when inserted; never for a value that fails it, nor for literals that
+// are not indexed (the validator scans those).
+TEST(HpackDecoderStable, FlagsValuesKnownToPassTheValueRule) {
+  using namespace std::string_literals;
+  Encoder encoder(EncoderStrategy::kPythonHpack);  // indexes every field, then refers to it
+  Decoder decoder;
+  Arena arena;
+  const std::string nul = "a\0b"s;
+  const std::string long_lf = std::string(40, 'z') + "\nzz";
+  const std::vector<HeaderField> fields = {
+      {":method", "GET", false},     {"x-clean", "a b\tc", false}, {"x-lead", " a", false},
+      {"x-trail", "a\t", false},     {"x-cr", "a\rb", false},      {"x-nul", nul, false},
+      {"x-long-lf", long_lf, false}, {"x-empty", "", false},       {"user-agent", "secret", true}};
+  const std::vector<bool> checked = {true, true, false, false, false, false, false, true, false};
+  for (int round = 0; round < 2; ++round) {  // literals with indexing, then indexed fields
+    ByteBuffer block;
+    encoder.encode(fields, block);
+    std::vector<HeaderField> out;
+    std::vector<uint8_t> names;
+    ASSERT_FALSE(decoder.decode_stable(std::span(block.data(), block.size()), out, arena, &names));
+    ASSERT_EQ(out.size(), fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      EXPECT_EQ(out[i].value, fields[i].value);
+      EXPECT_EQ((names[i] & kValueChecked) != 0, checked[i]) << round << " " << fields[i].name;
+    }
+    EXPECT_EQ(names[8] & ~kValueChecked, 58);  // user-agent's static index stays intact
+  }
 }
 
 TEST(HpackDecoderStable, AppendsAndReportsErrors) {

@@ -60,6 +60,10 @@ struct DecodeError {
   ErrorCode code() const noexcept { return error_code_of(kind); }
 };
 
+// In Decoder::decode_stable's `static_names`: the field's value has no NUL, CR or LF and no
+// SP or HTAB at either end (RFC 9113 §8.2.1), so a validator need not scan it again.
+inline constexpr uint8_t kValueChecked = 0x80;
+
 class Decoder {
  public:
   static constexpr uint32_t kDefaultTableSize = 4096;
@@ -94,7 +98,9 @@ class Decoder {
   // constant), so the fields stay valid until `arena` is reset whatever becomes of the
   // block's bytes or the dynamic table. On error, `out` may hold some of the block's fields.
   // `static_names`, when given, receives one byte per appended field: the RFC 7541 static
-  // index of the first entry with the field's name, 0 for a name not in the static table.
+  // index of the first entry with the field's name, 0 for a name not in the static table,
+  // with kValueChecked or'ed in when the value is known to pass RFC 9113 §8.2.1's value rule
+  // (a static value, or a dynamic entry's value checked once when it was inserted).
   //
   // `table_views`, when given, saves the copies of dynamic-table strings: fields of indexed
   // dynamic entries view the table's bytes instead, and before an insertion that would move

@@ -1,9 +1,11 @@
 // HPACK decoding (RFC 7541 §3, §6).
 #include <algorithm>
 #include <cstring>
+#include <new>
 
-#include "h2/hpack.h"
+#include "field_value.h"
 #include "h2/arena.h"
+#include "h2/hpack.h"
 #include "hpack/dynamic_table.h"
 #include "hpack/huffman.h"
 #include "hpack/integer.h"
@@ -92,6 +94,26 @@ class BlockReader {
   Arena& arena_;
 };
 
+// The static name index kept in a decoder table entry's tag, without kValueChecked.
+constexpr uint8_t static_name_of(uint8_t tag) noexcept {
+  return tag & static_cast<uint8_t>(~kValueChecked);
+}
+static_assert(detail::kStaticTableSize < kValueChecked);
+
+// Every static value passes the value rule, so static hits are handed out as checked.
+constexpr bool static_values_pass_value_rule() {
+  for (const detail::StaticEntry& e : detail::kStaticTable) {
+    const std::string_view v = e.value;
+    for (const char c : v)
+      if (c == '\0' || c == '\r' || c == '\n') return false;
+    if (!v.empty() &&
+        (v.front() == ' ' || v.front() == '\t' || v.back() == ' ' || v.back() == '\t'))
+      return false;
+  }
+  return true;
+}
+static_assert(static_values_pass_value_rule());
+
 std::string_view copy_to_arena(Arena& arena, std::string_view s) {
   if (s.empty()) return {};
   char* dst = arena.allocate(s.size());
@@ -149,9 +171,8 @@ size_t Decoder::max_header_list_size() const noexcept {
 }
 
 template <bool kStable>
-DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& out,
-                                         Arena& strings, std::vector<uint8_t>* static_names,
-                                         TableViews* views) {
+DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& out, Arena& strings,
+                                        std::vector<uint8_t>* static_names, TableViews* views) {
   Impl& s = *this;
   const size_t block_start = out.size();
   BlockReader<kStable> in(block, strings);
@@ -161,7 +182,13 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
   // Stable fields are gathered a few at a time and appended together: one vector insert per
   // batch instead of a push_back call per field.
   constexpr size_t kBatch = 16;
-  HeaderField batch[kBatch];
+  // Raw storage: constructing sixteen fields up front cost more than the whole batching
+  // saves (HeaderField's initializer makes each construction a store).
+  union BatchSlots {
+    BatchSlots() {}
+    HeaderField fields[kBatch];
+  } slots;
+  HeaderField* const batch = slots.fields;
   uint8_t batch_names[kBatch];
   size_t batched = 0;
   auto flush = [&] {
@@ -172,7 +199,7 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
   auto emit = [&](std::string_view name, std::string_view value, bool never_indexed,
                   uint8_t static_name) __attribute__((always_inline)) {
     if constexpr (kStable) {
-      batch[batched] = {name, value, never_indexed};
+      new (&batch[batched]) HeaderField{name, value, never_indexed};
       batch_names[batched] = static_name;
       if (++batched == kBatch) flush();
     } else {
@@ -212,7 +239,7 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
         const detail::StaticEntry& entry = detail::kStaticTable[index];
         list_size += detail::entry_size(entry.name.size(), entry.value.size());
         if (list_size > s.max_list_size) return fail(DecodeErrorKind::kHeaderListTooLarge);
-        emit(entry.name, entry.value, false, detail::kStaticNameFirst[index]);
+        emit(entry.name, entry.value, false, detail::kStaticNameFirst[index] | kValueChecked);
         continue;
       }
       if (index - static_size > s.table.entries()) return fail(DecodeErrorKind::kInvalidIndex);
@@ -228,11 +255,13 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
         if (views != nullptr) {
           // Views into the table, copied only if an insertion is about to move them.
           if (views->scan_from == SIZE_MAX) views->scan_from = block_start;
-          emit(entry.tag != 0 ? detail::kStaticTable[entry.tag].name : entry.name, entry.value,
+          const uint8_t static_name = static_name_of(entry.tag);
+          emit(static_name != 0 ? detail::kStaticTable[static_name].name : entry.name, entry.value,
                false, entry.tag);
         } else {
+          const uint8_t static_name = static_name_of(entry.tag);
           const std::string_view name =
-              entry.tag != 0 ? detail::kStaticTable[entry.tag].name : strings.copy(entry.name);
+              static_name != 0 ? detail::kStaticTable[static_name].name : strings.copy(entry.name);
           emit(name, strings.copy(entry.value), false, entry.tag);
         }
       } else {
@@ -273,8 +302,9 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
     } else if (name_index - static_size <= s.table.entries()) {
       // Copied: inserting this very field may evict the entry the name comes from.
       const detail::TableEntry entry = s.table.at(name_index - static_size);
-      name = entry.tag != 0 ? detail::kStaticTable[entry.tag].name : copy_to_arena(strings, entry.name);
-      static_name = entry.tag;
+      static_name = static_name_of(entry.tag);
+      name = static_name != 0 ? detail::kStaticTable[static_name].name
+                              : copy_to_arena(strings, entry.name);
     } else {
       return fail(DecodeErrorKind::kInvalidIndex);
     }
@@ -296,6 +326,10 @@ DecodeError Decoder::Impl::decode_block(Bytes block, std::vector<HeaderField>& o
           views->reset();
         }
       }
+      // The value rule is checked once here, for this field and every later reference to
+      // the entry (only for a caller that takes the flags).
+      if (kStable && static_names != nullptr && field_value::passes_character_rule(value))
+        static_name |= kValueChecked;
       insert_field<kStable>(s.table, strings, name, value, static_name, out);
     }
     emit(name, value, never_indexed, static_name);
