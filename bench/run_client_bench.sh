@@ -36,6 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The log exists before the server starts: the loop below may read it before the background
+# shell has opened it.
+: > "$WORK/server.log"
 taskset -c 0 "$H2SERVER" --port 0 --workers 1 --actors inline --log-level warn \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
