@@ -137,7 +137,12 @@ struct Session {
   // lines for a client's 32 or 100 streams in flight) instead of the StreamOuts themselves.
   std::vector<uint32_t> stream_ids;
   std::vector<uint32_t> active;
-  size_t find_hint = 0;  // the index find() returned last
+  // Where each stream sits in `streams`, by (id / 2) mod 64: one probe for the ids in flight
+  // (a connection's streams of one direction have consecutive odd or even ids). An entry may
+  // be stale (the stream left, or another id took the entry): find() checks it against
+  // stream_ids and scans when it does not match. Allocated with the first stream.
+  static constexpr size_t kSlotCacheSize = 64;
+  std::unique_ptr<uint32_t[]> slot_cache;
   size_t rr = 0;  // round-robin cursor into `active`
   // on_sent counts of streams removed (finished, reset) before report_sent ran: a stream whose
   // last bytes leave with END_STREAM is gone by then, and its count must still be reported.
@@ -169,17 +174,22 @@ struct Session {
   StreamOut* find(uint32_t id) {
     // A stream's events come in runs (HEADERS, DATA, the handler's calls on it): the slot
     // found last is checked first.
-    if (find_hint < stream_ids.size() && stream_ids[find_hint] == id) return &streams[find_hint];
+    const size_t n = stream_ids.size();
+    if (n == 0) return nullptr;
+    uint32_t& cached = slot_cache[(id >> 1) % kSlotCacheSize];
+    if (cached < n && stream_ids[cached] == id) return &streams[cached];
     const uint32_t* ids = stream_ids.data();
-    for (size_t i = 0, n = stream_ids.size(); i < n; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       if (ids[i] == id) {
-        find_hint = i;
+        cached = static_cast<uint32_t>(i);
         return &streams[i];
       }
     }
     return nullptr;
   }
   StreamOut& add(uint32_t id) {
+    if (!slot_cache) slot_cache = std::make_unique<uint32_t[]>(kSlotCacheSize);
+    slot_cache[(id >> 1) % kSlotCacheSize] = static_cast<uint32_t>(streams.size());
     streams.emplace_back();
     streams.back().id = id;
     stream_ids.push_back(id);
@@ -190,7 +200,9 @@ struct Session {
       if (st->sent_unreported != 0) sent_of_removed.push_back({id, st->sent_unreported});
       if (st != &streams.back()) {
         *st = std::move(streams.back());
-        stream_ids[static_cast<size_t>(st - streams.data())] = st->id;
+        const auto index = static_cast<uint32_t>(st - streams.data());
+        stream_ids[index] = st->id;
+        slot_cache[(st->id >> 1) % kSlotCacheSize] = index;
       }
       streams.pop_back();
       stream_ids.pop_back();
