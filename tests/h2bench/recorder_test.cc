@@ -107,6 +107,24 @@ TEST(Recorder, TimelineHasOneSlotPerSecondAndClampsTheTail) {
   EXPECT_EQ(t[3].completed, 1u);
 }
 
+// The recorder remembers the second of the last completion; times that jump back and forth
+// across second boundaries (threads' clocks are read per input chunk) still land in their own
+// slot, exactly at the boundaries too.
+TEST(Recorder, TimelineSlotsHoldTimesInAnyOrder) {
+  const Nanos start = 5 * kSecond;
+  Recorder r(config(start));
+  const Nanos done[] = {start + kSecond / 2,       start + 2 * kSecond + 100, start + kSecond,
+                        start + kSecond - 1,       start + 10 * kSecond,      start + 3 * kSecond,
+                        start + 3 * kSecond - 1,   start + 3 * kSecond / 2,   start};
+  for (Nanos at : done) r.request_completed(10, start, start, at, 200, 1);
+  const auto t = r.timeline();
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].completed, 3u);  // +0.5 s, +1 s - 1 ns, +0
+  EXPECT_EQ(t[1].completed, 2u);  // +1 s, +1.5 s
+  EXPECT_EQ(t[2].completed, 2u);  // +2 s, +3 s - 1 ns
+  EXPECT_EQ(t[3].completed, 2u);  // +3 s, and +10 s clamped into the last slot
+}
+
 TEST(Recorder, ClientRecordsKeepTheFirstByteOnly) {
   Recorder r(config());
   r.connect_started(11, 100);
