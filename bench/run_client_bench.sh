@@ -24,31 +24,10 @@ for tool in "$H2SERVER" "$H2BENCH" /usr/bin/h2load /usr/bin/time taskset; do
   command -v "$tool" > /dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/client-bench.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2> /dev/null; then
-    kill -TERM "$SERVER_PID"
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2> /dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2> /dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# The log exists before the server starts: the loop below may read it before the background
-# shell has opened it.
-: > "$WORK/server.log"
-taskset -c 0 "$H2SERVER" --port 0 --workers 1 --actors inline --log-level warn \
-  > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 100); do
-  PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-[ -n "$PORT" ] || { echo "h2server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+WORK_PREFIX=client-bench
+# shellcheck source=bench/lib/h2server.sh
+source "$(dirname "$0")/lib/h2server.sh"
+start_h2server "$H2SERVER"
 URL="http://127.0.0.1:$PORT$PATH_"
 FLAGS=(-n "$N" -c "$C" -m "$M" -t 1)
 echo "server: h2server --workers 1 --actors inline (CPU 0); clients on CPU 1: ${FLAGS[*]} $URL"

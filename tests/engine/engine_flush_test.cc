@@ -13,6 +13,7 @@
 #include <string>
 
 #include "h2engine/engine.h"
+#include "loopback_support.h"
 
 namespace {
 
@@ -20,13 +21,11 @@ using namespace std::chrono_literals;
 using h2engine::ConnectionRef;
 using h2engine::Context;
 using h2engine::StreamRef;
+using h2enginetest::bytes;
 
 constexpr int kConnections = 6;
 constexpr int kRequestsPerConnection = 120;
 
-h2::Bytes bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // Answers each GET with a body naming its path, long enough to span several DATA frames for
 // some paths (a window's worth of queued output per connection).
@@ -87,11 +86,7 @@ class ManyStreams final : public h2engine::Handler {
  private:
   template <class F>
   void note(F f) {
-    {
-      std::lock_guard lock(seen_.mu);
-      f();
-    }
-    seen_.cv.notify_all();
+    h2enginetest::note(seen_, f);
   }
   Seen& seen_;
   std::map<uint32_t, uint64_t> tags_;  // connection slot -> tag

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "h2engine/engine.h"
+#include "loopback_support.h"
 
 namespace {
 
@@ -25,13 +26,9 @@ using namespace std::chrono_literals;
 using h2engine::ConnectionRef;
 using h2engine::Context;
 using h2engine::StreamRef;
+using h2enginetest::bytes;
+using h2enginetest::sv;
 
-std::string_view sv(h2::Bytes b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-h2::Bytes bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // Server: "/hello" -> "hello <path>"; "/echo" streams the body back, crediting as it leaves;
 // "/delay" answers after 300 ms.

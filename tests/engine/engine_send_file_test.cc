@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "h2engine/engine.h"
+#include "loopback_support.h"
 
 namespace {
 
@@ -23,10 +24,8 @@ using namespace std::chrono_literals;
 using h2engine::ConnectionRef;
 using h2engine::Context;
 using h2engine::StreamRef;
+using h2enginetest::bytes;
 
-h2::Bytes bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // A temporary file with `content`, removed at the end of the test.
 class TempFile {
@@ -157,11 +156,7 @@ class FileClient final : public h2engine::Handler {
  private:
   template <class F>
   void note(F f) {
-    {
-      std::lock_guard lock(seen_.mu);
-      f();
-    }
-    seen_.cv.notify_all();
+    h2enginetest::note(seen_, f);
   }
   Seen& seen_;
   std::vector<std::string> paths_;
