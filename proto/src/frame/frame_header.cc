@@ -41,6 +41,8 @@ FrameError check_frame_header(const FrameHeader& h, uint32_t max_frame_size) noe
   using K = FrameErrorKind;
   if (h.length > max_frame_size)  // §4.2
     return FrameError::connection(K::kFrameTooLarge, ErrorCode::kFrameSizeError);
+  // DATA and HEADERS on a stream, nearly every frame: nothing else to check from the header.
+  if (h.type <= static_cast<uint8_t>(FrameType::kHeaders) && h.stream_id != 0) return {};
 
   switch (stream_rule(h.type)) {
     case StreamRule::kStreamOnly:
