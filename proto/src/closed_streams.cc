@@ -84,7 +84,7 @@ void ClosedStreamMemory::insert(uint32_t id, std::optional<StreamClosedBy> close
   if (order_.size() == capacity_) {  // full: the oldest id makes room and its ring cell is reused
     erase_slot(probe(order_[oldest_]));
     order_[oldest_] = id;
-    oldest_ = (oldest_ + 1) % capacity_;
+    if (++oldest_ == capacity_) oldest_ = 0;  // (a compare, not a division per stream)
   } else {
     if (order_.size() == order_.capacity()) {
       order_.reserve(std::min(capacity_, std::max<size_t>(kInitialSlots, order_.size() * 2)));

@@ -227,6 +227,7 @@ struct H2Connection::Impl {
     size_t count;
     // Bit i: field i's value is known to pass the value rule (hpack::kValueChecked).
     uint64_t checked_values = 0;
+    rules::InboundSummary summary;
   };
   struct PendingHeaders {
     size_t event;
@@ -526,16 +527,25 @@ struct H2Connection::Impl {
     }
     // Static names came with their token (a token is the static index for those); the rest
     // are classified here. The decoder's kValueChecked bits move to the block's mask.
-    const size_t end = header_store.size();
+    // The same pass gathers the block's summary for the inbound rules.
+    // (Locals and raw pointers: a store through the one-byte tokens may alias anything, so
+    // members and vector internals would be reloaded after each.)
+    const size_t count = header_store.size() - offset;
+    const Header* const fields = header_store.data() + offset;
+    Token* const tokens = token_store.data() + offset;
     uint64_t checked = 0;
-    for (size_t i = offset; i < end; ++i) {
-      const uint8_t named = token_store[i];
-      const size_t bit = i - offset;
-      if (bit < 64 && (named & hpack::kValueChecked)) checked |= uint64_t{1} << bit;
-      const Token token = named & static_cast<uint8_t>(~hpack::kValueChecked);
-      token_store[i] = token != 0 ? token : field_name::classify(header_store[i].name);
+    rules::InboundSummary summary;
+    static_assert(hpack::kValueChecked == 0x80);
+    for (size_t i = 0; i < count; ++i) {
+      const uint8_t named = tokens[i];
+      const uint64_t flag = named >> 7;  // hpack::kValueChecked
+      checked |= i < 64 ? flag << i : 0;
+      Token token = named & static_cast<uint8_t>(~hpack::kValueChecked);
+      if (token == 0) token = field_name::classify(fields[i].name);
+      tokens[i] = token;
+      summary.note(token, fields[i].value);
     }
-    return {offset, end - offset, checked};
+    return {offset, count, checked, summary};
   }
 
   static HeaderValidationFlags validation_flags(const StreamStateMachine& sm,
@@ -555,14 +565,15 @@ struct H2Connection::Impl {
 
   // Inbound normalization (in place) and validation (§2.10), then the header_encoding check.
   Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
-    if (c.config_.normalize_inbound_headers) {
+    if (c.config_.normalize_inbound_headers && block.summary.has(field_name::kCookie)) {
       HeaderScratch& h = hs();
       block.count = rules::normalize_inbound_in_place(h.header_store.data() + block.offset,
                                                       h.token_store.data() + block.offset,
                                                       block.count, h.arena, &block.checked_values);
     }
     if (c.config_.validate_inbound_headers)
-      rules::validate(fields(block), tokens(block), flags, /*inbound=*/true, block.checked_values);
+      rules::validate_inbound(fields(block), tokens(block), flags, block.checked_values,
+                              block.summary);
     if (c.config_.header_encoding == HeaderEncoding::kUtf8) {
       for (const Header& h : fields(block))
         if (!is_valid_utf8(h.name) || !is_valid_utf8(h.value))
@@ -578,7 +589,8 @@ struct H2Connection::Impl {
       return;
     }
     uint64_t length;
-    if (rules::parse_content_length(fields(block), tokens(block), length)) {
+    if (block.summary.has(field_name::kContentLength) &&
+        rules::parse_content_length(fields(block), tokens(block), length)) {
       s.expected_content_length = length;
     } else {
       s.expected_content_length.reset();

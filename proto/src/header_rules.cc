@@ -5,6 +5,7 @@
 // everything else stays a view into the caller's fields.
 #include "h2/header_rules.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
@@ -150,33 +151,10 @@ void check_value_characters(std::string_view value) {
     fail("Received header value surrounded by whitespace " + printable(value));
 }
 
-// The pseudo-header fields h2 knows (RFC 9113 §8.3, RFC 8441 §4), one bit each.
-constexpr unsigned kMethod = 1u << 0;
-constexpr unsigned kScheme = 1u << 1;
-constexpr unsigned kAuthority = 1u << 2;
-constexpr unsigned kPath = 1u << 3;
-constexpr unsigned kStatus = 1u << 4;
-constexpr unsigned kProtocol = 1u << 5;
-constexpr unsigned kRequestOnly = kMethod | kScheme | kAuthority | kPath | kProtocol;
-
-// 0 for a name h2 does not know.
+// The pseudo-header bits (header_rules_internal.h).
+using namespace rules::pseudo;
 constexpr unsigned pseudo_bit(field_name::Token t) noexcept {
-  switch (t) {
-    case field_name::kPath:
-      return kPath;
-    case field_name::kMethod:
-      return kMethod;
-    case field_name::kScheme:
-      return kScheme;
-    case field_name::kStatus:
-      return kStatus;
-    case field_name::kProtocol:
-      return kProtocol;
-    case field_name::kAuthority:
-      return kAuthority;
-    default:
-      return 0;
-  }
+  return rules::pseudo::bit_of(t);
 }
 
 std::string pseudo_names(unsigned bits) {
@@ -423,6 +401,20 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
     const std::string_view value = strip(h.value);
     emit(name, value, h.never_indexed || is_sensitive(token, value), token);
   }
+}
+
+void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValidationFlags& flags,
+                      uint64_t checked_values, const InboundSummary& summary) {
+  if (summary.irregular) return h2::validate<true>(headers, tokens, flags, checked_values);
+  // Every name is a known valid one and no per-field rule but the value rule can refuse
+  // the block: the values not yet checked, in order, then the whole-block rules.
+  for (size_t i = 0; i < headers.size(); ++i)
+    if (i >= 64 || ((checked_values >> i) & 1) == 0) check_value_characters(headers[i].value);
+  check_pseudo_header_acceptability(summary.pseudo, summary.method, (summary.pseudo & kMethod) != 0,
+                                    flags);
+  const bool request = !flags.is_response_header && !flags.is_trailer;
+  if (request && (summary.pseudo & kAuthority) == 0)  // (a host field is irregular)
+    fail("Request header block does not have an :authority or Host header.");
 }
 
 void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "field_name.h"
@@ -15,6 +16,79 @@
 namespace h2::rules {
 
 using field_name::Token;
+
+// The pseudo-header fields h2 knows (RFC 9113 §8.3, RFC 8441 §4), one bit each.
+namespace pseudo {
+inline constexpr unsigned kMethod = 1u << 0;
+inline constexpr unsigned kScheme = 1u << 1;
+inline constexpr unsigned kAuthority = 1u << 2;
+inline constexpr unsigned kPath = 1u << 3;
+inline constexpr unsigned kStatus = 1u << 4;
+inline constexpr unsigned kProtocol = 1u << 5;
+inline constexpr unsigned kRequestOnly = kMethod | kScheme | kAuthority | kPath | kProtocol;
+
+// 0 for a name h2 does not know.
+constexpr unsigned bit_of(Token t) noexcept {
+  switch (t) {
+    case field_name::kPath:
+      return kPath;
+    case field_name::kMethod:
+      return kMethod;
+    case field_name::kScheme:
+      return kScheme;
+    case field_name::kStatus:
+      return kStatus;
+    case field_name::kProtocol:
+      return kProtocol;
+    case field_name::kAuthority:
+      return kAuthority;
+    default:
+      return 0;
+  }
+}
+}  // namespace pseudo
+
+// What the inbound rules need to know of a received block, gathered field by field where the
+// block's names are classified (one pass the connection makes anyway): which names it holds
+// (so content-length parsing and cookie joining are skipped without a scan when absent), and
+// whether any field is one a per-field rule other than the value rule could refuse (a name
+// without a token, te, host, a connection-specific name, a duplicated or late pseudo-header,
+// an empty :path). A block without one needs only the value rule on its unchecked values
+// and the whole-block rules; the rest get the full validation. Cookie joining moves only
+// regular fields behind the others, so the summary holds for the normalized block too.
+struct InboundSummary {
+  uint64_t names = 0;   // field_name::token_bit of every token below 64
+  unsigned pseudo = 0;  // pseudo::bits seen
+  bool regular_seen = false;
+  bool irregular = false;
+  std::string_view method;  // :method's value when pseudo has it
+
+  bool has(Token t) const noexcept { return (names & field_name::token_bit(t)) != 0; }
+
+  // Tokens that make a received block irregular by themselves (every token from 64 on does).
+  static constexpr uint64_t kIrregularNames =
+      field_name::token_bit(field_name::kOther) | field_name::token_bit(field_name::kTe) |
+      field_name::token_bit(field_name::kHost) | field_name::kConnectionSpecificLow;
+
+  void note(Token t, std::string_view value) noexcept {
+    names |= field_name::token_bit(t);
+    if (field_name::is_pseudo(t)) {
+      const unsigned bit = pseudo::bit_of(t);
+      if ((pseudo & bit) != 0 || regular_seen || (t == field_name::kPath && value.empty()))
+        irregular = true;
+      pseudo |= bit;
+      if (t == field_name::kMethod) method = value;
+      return;
+    }
+    regular_seen = true;
+    if (t >= 64 || ((kIrregularNames >> t) & 1) != 0) irregular = true;
+  }
+};
+
+// Inbound validation (rules 1-11) of a block with its summary: the same checks, order and
+// errors as validate(..., inbound=true, checked_values).
+void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValidationFlags& flags,
+                      uint64_t checked_values, const InboundSummary& summary);
 
 // `tokens` may be null: names are then classified on the fly. Inbound, bit i of
 // `checked_values` says field i's value is already known to pass the value rule (RFC 9113

@@ -136,6 +136,68 @@ TEST(ConnectionInvalidHeaders, JoinedCookieEndingInAnEmptyCrumbIsSurroundedByWhi
   }
 }
 
+// Inbound validation runs on the summary gathered while the block's names are classified,
+// and falls back to the full rule-by-rule check for any block with a field a per-field rule
+// might refuse. Either way a received request must be refused (or delivered) exactly as the
+// public validator judges the normalized block, with the same message. Each block arrives
+// twice on one connection, so the second time its fields are indexed table entries.
+TEST(ConnectionInvalidHeaders, ReceivedRequestsAreJudgedExactlyAsThePublicValidatorJudgesThem) {
+  using namespace std::string_literals;
+  std::vector<HeaderPairs> blocks = invalid_request_blocks();
+  const std::vector<HeaderPairs> more = {
+      kBase,
+      with({{"te", "trailers"}}),
+      with({{"host", "example.com"}}),
+      with({{"x-custom", "v"}, {"cookie", "a=1"}, {"cookie", "b=2"}}),
+      with({{"cookie", "a=1"}, {"cookie", " b=2"}}),
+      with({{"user-agent", "trailing "}}),
+      with({{"content-length", "0"}}),
+      {{"cookie", "a=1"}, {":method", "GET"}, {":path", "/"}, {":authority", "a"},
+       {":scheme", "https"}},
+      {{":method", "GET"}, {"user-agent", "x"}, {":path", "/"}, {":authority", "a"},
+       {":scheme", "https"}},
+      {{":method", "GET"}, {":path", ""}, {":authority", "a"}, {":scheme", "https"}},
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}, {"host", "a"}},
+      {{":method", "GET"}, {":scheme", "https"}, {":authority", "a"}},
+      {{":path", "/"}, {":scheme", "https"}, {":authority", "a"}},
+      {{":method", "GET"}, {":path", "/"}, {":scheme", "https"}, {":authority", "a"},
+       {":status", "200"}},
+      {{":method", "CONNECT"}, {":authority", "a:443"}},
+      {{":method", "CONNECT"}, {":authority", "a:443"}, {":path", "/"}},
+      {{":method", "CONNECT"}, {":protocol", "websocket"}, {":path", "/"}, {":scheme", "https"},
+       {":authority", "a"}},
+  };
+  blocks.insert(blocks.end(), more.begin(), more.end());
+  HeaderValidationFlags flags;  // a request received by a server
+  for (const HeaderPairs& block : blocks) {
+    const auto h = to_headers(block);
+    std::string expected;
+    try {
+      Arena arena;
+      std::vector<Header> normalized;
+      normalize_inbound_headers(h, arena, normalized);
+      validate_inbound_headers(normalized, flags);
+    } catch (const ProtocolError& e) {
+      expected = e.what();
+    }
+    H2Configuration sc = server_config();
+    sc.validate_inbound_headers = true;
+    H2Connection server(sc);
+    FrameFactory f;
+    open_server(server, f);
+    for (uint32_t id : {1u, 3u}) {
+      std::string got;
+      try {
+        receive(server, f.headers(id, block, true));
+      } catch (const ProtocolError& e) {
+        got = e.what();
+      }
+      EXPECT_EQ(got, expected) << id << " " << describe(block);
+      if (!got.empty()) break;  // the connection is closed
+    }
+  }
+}
+
 TEST(ConnectionInvalidHeaders, EachInvalidRequestBlockIsAConnectionProtocolError) {
   for (const HeaderPairs& block : invalid_request_blocks()) {
     H2Connection server(server_config());
