@@ -325,5 +325,31 @@ TEST(HpackEncoderPositionMemo, RoundTripsWhateverMovesAndIsEvicted) {
   }
 }
 
+// The position memo matches a static name by the static index kept with each entry, other
+// names by their bytes: the same value at the same position under another name (static or
+// not, spelled out or looked up by token) must not be taken for a match.
+TEST(HpackEncoderPositionMemo, SameValueUnderAnotherNameIsNoMatch) {
+  Encoder encoder;
+  Decoder decoder;
+  const std::string value = "a value long enough to be indexed";
+  const std::vector<std::string> names = {"accept",          "accept-language", "x-custom",
+                                          "accept",          "x-other",         "accept-charset",
+                                          "accept-language", "x-custom"};
+  for (size_t round = 0; round < names.size(); ++round) {
+    const std::vector<HeaderField> block = {{names[round], value, false}};
+    ByteBuffer out;
+    if (round % 2 == 0) {
+      encoder.encode(block, out);
+    } else {  // the connection's form: the name's static index given by the caller
+      const auto range = detail::find_static_name(names[round], detail::hash_string(names[round]));
+      const std::vector<uint8_t> static_names = {range.first};
+      encoder.encode(block, static_names, out);
+    }
+    std::vector<HeaderField> decoded;
+    ASSERT_FALSE(decoder.decode(out.view(), decoded)) << names[round];
+    ASSERT_EQ(decoded, block) << names[round];
+  }
+}
+
 }  // namespace
 }  // namespace h2::hpack

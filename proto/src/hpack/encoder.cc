@@ -107,14 +107,18 @@ struct Encoder::Impl {
   static constexpr size_t kMemoSlots = 16;
   std::unique_ptr<uint64_t[]> memo;
 
-  uint64_t find_field_at(size_t position, std::string_view name, std::string_view value) const {
+  // `static_name`: the static index of `name`'s first entry, 0 if none. Entries keep the
+  // static index of their name as their tag, so a static name is matched by it, not by bytes.
+  uint64_t find_field_at(size_t position, std::string_view name, std::string_view value,
+                         uint8_t static_name) const {
     if (position >= kMemoSlots || !memo) return 0;
     const uint64_t seq = memo[position];
     if (seq < table.oldest_seq() || seq >= table.next_seq()) return 0;
     const detail::TableEntry e = table.by_seq(seq);
-    if (h2::detail::bytes_equal(e.value, value) && h2::detail::bytes_equal(e.name, name))
-      return seq;
-    return 0;
+    if (!h2::detail::bytes_equal(e.value, value)) return 0;
+    const bool same_name =
+        static_name != 0 ? e.tag == static_name : h2::detail::bytes_equal(e.name, name);
+    return same_name ? seq : 0;
   }
   void remember(size_t position, uint64_t seq) {
     if (position < kMemoSlots && memo) memo[position] = seq;
@@ -146,10 +150,12 @@ struct Encoder::Impl {
     return detail::kStaticTableSize + table.index_of_seq(seq);
   }
 
-  void add(std::string_view name, std::string_view value, uint32_t name_hash, uint32_t field_hash) {
+  // `static_name`: as for find_field_at (kept as the entry's tag).
+  void add(std::string_view name, std::string_view value, uint8_t static_name, uint32_t name_hash,
+           uint32_t field_hash) {
     ++generation;
     if (table.entries() + 1 > link_slots) grow_index();
-    if (!table.insert(name, value)) return;  // larger than the table: table now empty
+    if (!table.insert(name, value, static_name)) return;  // larger than the table: now empty
     const uint64_t seq = table.next_seq() - 1;
     link(seq, name_hash, field_hash);
   }
@@ -233,7 +239,7 @@ uint8_t* Encoder::Impl::encode_default(const HeaderField& field, detail::StaticN
       if (const size_t index = detail::find_static_field(range, value); index != 0)
         return encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
     }
-    if (const uint64_t seq = find_field_at(position, name, value); seq != 0)
+    if (const uint64_t seq = find_field_at(position, name, value, range.first); seq != 0)
       return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
     name_hash = range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
     field_hash = detail::hash_string(value, name_hash);
@@ -265,7 +271,7 @@ uint8_t* Encoder::Impl::encode_default(const HeaderField& field, detail::StaticN
   if (name_index == 0) p = write_string_compact(p, name);
   p = write_string_compact(p, value);
   if (worth_indexing) {
-    add(name, value, name_hash, field_hash);
+    add(name, value, range.first, name_hash, field_hash);
     remember(position, table.next_seq() - 1);  // a stale seq if it did not fit: never live
   }
   return p;
@@ -317,7 +323,7 @@ void Encoder::Impl::encode_python(const HeaderField& field, ByteBuffer& out) {
     p = write_string_huffman(p, value);
     if (!sensitive) {
       out.shrink_by(reserved - static_cast<size_t>(p - start));
-      add(name, value, name_hash, field_hash);
+      add(name, value, range.first, name_hash, field_hash);
       return;
     }
   }
