@@ -297,7 +297,27 @@ BENCHMARK(BM_Exchange_nghttp2);
 
 }  // namespace
 
+// `bench_exchange --rounds=N [--memo=0|1]`: N rounds of the h2 pair and nothing else, for
+// counting instructions under callgrind (deterministic where wall time on a shared machine is
+// not): the difference between two round counts, divided by the exchanges between them, is
+// the cost per exchange without the set-up (docs/performance.md has the command).
+static int count_rounds(int argc, char** argv) {
+  long rounds = -1;
+  bool memo = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--rounds=", 0) == 0) rounds = std::stol(arg.substr(9));
+    if (arg == "--memo=0") memo = false;
+  }
+  if (rounds < 0) return -1;
+  H2Pair pair(H2Options{.visitor = false, .memoize = memo});
+  for (long i = 0; i < rounds; ++i) pair.round();
+  std::cout << pair.responses << " responses\n";
+  return pair.responses == static_cast<uint64_t>(rounds) * kInFlight ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
+  if (const int rc = count_rounds(argc, argv); rc >= 0) return rc;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   h2bench::RatioReporter reporter("h2", "nghttp2",
