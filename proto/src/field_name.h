@@ -9,9 +9,12 @@
 // name's bytes".
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "bytes_equal.h"
 #include "hpack/static_table.h"
 
 namespace h2::field_name {
@@ -40,8 +43,76 @@ inline constexpr Token kProxyConnection = 66;
 inline constexpr Token kUpgrade = 67;
 inline constexpr Token kLastToken = kUpgrade;
 
+// The name table classify looks names up in (inline: classify runs once per outbound field).
+namespace table {
+
+struct Named {
+  std::string_view name;
+  Token token;
+};
+
+inline constexpr std::array<Named, 6> kExtra = {{{"te", kTe},
+                                          {":protocol", kProtocol},
+                                          {"connection", kConnection},
+                                          {"keep-alive", kKeepAlive},
+                                          {"proxy-connection", kProxyConnection},
+                                          {"upgrade", kUpgrade}}};
+
+// A direct-mapped table keyed by length, first and last byte, collision-free for the known
+// names (checked at compile time): a name costs one hash and one word-wise compare against
+// the bytes stored in its slot.
+inline constexpr size_t kMaxLength = 32;
+inline constexpr size_t kBuckets = 256;
+
+constexpr size_t bucket_of(std::string_view name) noexcept {
+  const auto first = static_cast<unsigned char>(name.front());
+  const auto last = static_cast<unsigned char>(name.back());
+  return (name.size() + first * 16 + last * 8) & (kBuckets - 1);
+}
+
+struct Slot {
+  uint8_t length = 0;  // 0: empty
+  Token token = kOther;
+  char text[kMaxLength] = {};
+};
+
+struct Table {
+  std::array<Slot, kBuckets> slots{};
+  bool fits = true;
+};
+
+constexpr Table build() {
+  Table t;
+  auto add = [&](std::string_view name, Token token) {
+    Slot& slot = t.slots[bucket_of(name)];
+    if (slot.length != 0 || name.size() >= kMaxLength) {
+      t.fits = false;
+      return;
+    }
+    slot.length = static_cast<uint8_t>(name.size());
+    slot.token = token;
+    for (size_t i = 0; i < name.size(); ++i) slot.text[i] = name[i];
+  };
+  const auto& table = hpack::detail::kStaticTable;
+  for (size_t i = 1; i <= hpack::detail::kStaticTableSize; ++i)
+    if (table[i].name != table[i - 1].name) add(table[i].name, static_cast<Token>(i));
+  for (const Named& e : kExtra) add(e.name, e.token);
+  return t;
+}
+
+inline constexpr Table kTable = build();
+static_assert(kTable.fits, "field-name table: two names share a slot; change bucket_of");
+
+}  // namespace table
+
 // The token of `name` (exact match), kOther for any other name.
-Token classify(std::string_view name) noexcept;
+inline Token classify(std::string_view name) noexcept {
+  const size_t n = name.size();
+  if (n == 0 || n >= table::kMaxLength) return kOther;
+  const table::Slot& slot = table::kTable.slots[table::bucket_of(name)];
+  if (slot.length == n && detail::same_bytes(slot.text, name.data(), n)) return slot.token;
+  return kOther;
+}
 
 // The static-table index of the first entry named like the token's name, 0 when none.
 constexpr uint8_t static_index(Token t) noexcept {
