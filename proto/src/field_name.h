@@ -52,11 +52,11 @@ struct Named {
 };
 
 inline constexpr std::array<Named, 6> kExtra = {{{"te", kTe},
-                                          {":protocol", kProtocol},
-                                          {"connection", kConnection},
-                                          {"keep-alive", kKeepAlive},
-                                          {"proxy-connection", kProxyConnection},
-                                          {"upgrade", kUpgrade}}};
+                                                 {":protocol", kProtocol},
+                                                 {"connection", kConnection},
+                                                 {"keep-alive", kKeepAlive},
+                                                 {"proxy-connection", kProxyConnection},
+                                                 {"upgrade", kUpgrade}}};
 
 // A direct-mapped table keyed by length, first and last byte, collision-free for the known
 // names (checked at compile time): a name costs one hash and one word-wise compare against
@@ -150,7 +150,7 @@ constexpr bool is_pseudo(Token t) noexcept {
 static_assert(is_connection_specific(kConnection) && is_connection_specific(kUpgrade) &&
               is_connection_specific(kTransferEncoding) && !is_connection_specific(kTe) &&
               !is_connection_specific(kOther) && !is_connection_specific(kCookie));
-static_assert(is_pseudo(kStatus) && is_pseudo(kProtocol) && !is_pseudo(kTe) &&
-              !is_pseudo(kOther) && !is_pseudo(kHost));
+static_assert(is_pseudo(kStatus) && is_pseudo(kProtocol) && !is_pseudo(kTe) && !is_pseudo(kOther) &&
+              !is_pseudo(kHost));
 
 }  // namespace h2::field_name
