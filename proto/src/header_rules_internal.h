@@ -4,7 +4,9 @@
 // wrappers that classify the names themselves).
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -27,25 +29,21 @@ inline constexpr unsigned kStatus = 1u << 4;
 inline constexpr unsigned kProtocol = 1u << 5;
 inline constexpr unsigned kRequestOnly = kMethod | kScheme | kAuthority | kPath | kProtocol;
 
-// 0 for a name h2 does not know.
+// 0 for a name h2 does not know. A table, not a switch: it runs for every received field.
+inline constexpr std::array<uint8_t, 128> kBitOf = [] {
+  std::array<uint8_t, 128> bits{};
+  bits[field_name::kPath] = kPath;
+  bits[field_name::kMethod] = kMethod;
+  bits[field_name::kScheme] = kScheme;
+  bits[field_name::kStatus] = kStatus;
+  bits[field_name::kProtocol] = kProtocol;
+  bits[field_name::kAuthority] = kAuthority;
+  return bits;
+}();
 constexpr unsigned bit_of(Token t) noexcept {
-  switch (t) {
-    case field_name::kPath:
-      return kPath;
-    case field_name::kMethod:
-      return kMethod;
-    case field_name::kScheme:
-      return kScheme;
-    case field_name::kStatus:
-      return kStatus;
-    case field_name::kProtocol:
-      return kProtocol;
-    case field_name::kAuthority:
-      return kAuthority;
-    default:
-      return 0;
-  }
+  return t < kBitOf.size() ? kBitOf[t] : 0;
 }
+static_assert(field_name::kLastToken < 128);
 }  // namespace pseudo
 
 // What the inbound rules need to know of a received block, gathered field by field where the
@@ -72,16 +70,14 @@ struct InboundSummary {
 
   void note(Token t, std::string_view value) noexcept {
     names |= field_name::token_bit(t);
-    if (field_name::is_pseudo(t)) {
-      const unsigned bit = pseudo::bit_of(t);
-      if ((pseudo & bit) != 0 || regular_seen || (t == field_name::kPath && value.empty()))
-        irregular = true;
+    if (const unsigned bit = pseudo::bit_of(t); bit != 0) {  // the pseudo-header names
+      irregular |= (pseudo & bit) != 0 || regular_seen || (t == field_name::kPath && value.empty());
       pseudo |= bit;
       if (t == field_name::kMethod) method = value;
       return;
     }
     regular_seen = true;
-    if (t >= 64 || ((kIrregularNames >> t) & 1) != 0) irregular = true;
+    irregular |= t >= 64 || ((kIrregularNames >> (t & 63)) & 1) != 0;
   }
 };
 
