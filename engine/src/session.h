@@ -172,8 +172,8 @@ struct Session {
   unsigned log_budget = 4;
 
   StreamOut* find(uint32_t id) {
-    // A stream's events come in runs (HEADERS, DATA, the handler's calls on it): the slot
-    // found last is checked first.
+    // One probe of the slot cache finds nearly every stream; the scan of the ids is the
+    // fallback (and refreshes the cache).
     const size_t n = stream_ids.size();
     if (n == 0) return nullptr;
     uint32_t& cached = slot_cache[(id >> 1) % kSlotCacheSize];
