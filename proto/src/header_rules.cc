@@ -145,9 +145,7 @@ void check_value_characters(std::string_view value) {
   if (value.empty()) return;
   if (field_value::has_nul_cr_lf(value)) [[unlikely]]
     fail("Received header value with illegal character: " + printable(value));
-  const char first = value.front();
-  const char last = value.back();
-  if (first == ' ' || first == '\t' || last == ' ' || last == '\t')
+  if (field_value::is_space_or_tab(value.front()) || field_value::is_space_or_tab(value.back()))
     fail("Received header value surrounded by whitespace " + printable(value));
 }
 
@@ -290,14 +288,7 @@ static_assert(field_name::kLastToken < 128 && field_name::kConnection == 64);
 // One field of an outbound block as validate<false> will see it.
 inline void note_outbound(rules::OutboundSummary& s, field_name::Token t, std::string_view name,
                           std::string_view value) noexcept {
-  if (field_name::is_pseudo(t)) {
-    const unsigned bit = pseudo_bit(t);
-    if ((s.pseudo & bit) != 0 || s.regular_seen || (t == field_name::kPath && value.empty()))
-      s.irregular = true;
-    s.pseudo |= bit;
-    if (t == field_name::kMethod) s.method = value;
-    return;
-  }
+  if (s.note_pseudo(t, value)) return;
   s.regular_seen = true;
   if (t >= 64 || ((kIrregularLow >> t) & 1) != 0 ||
       (t == field_name::kOther && !name.empty() && name.front() == ':'))
@@ -403,6 +394,17 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
   }
 }
 
+// The whole-block rules of a regular block (rules 8-10; a host field would have made it
+// irregular), as validate runs them after its per-field pass.
+static void check_regular_block(const PseudoSummary& summary,
+                                const HeaderValidationFlags& flags) {
+  check_pseudo_header_acceptability(summary.pseudo, summary.method, (summary.pseudo & kMethod) != 0,
+                                    flags);
+  const bool request = !flags.is_response_header && !flags.is_trailer;
+  if (request && (summary.pseudo & kAuthority) == 0)
+    fail("Request header block does not have an :authority or Host header.");
+}
+
 void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValidationFlags& flags,
                       uint64_t checked_values, const InboundSummary& summary) {
   if (summary.irregular) return h2::validate<true>(headers, tokens, flags, checked_values);
@@ -410,11 +412,7 @@ void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValid
   // the block: the values not yet checked, in order, then the whole-block rules.
   for (size_t i = 0; i < headers.size(); ++i)
     if (i >= 64 || ((checked_values >> i) & 1) == 0) check_value_characters(headers[i].value);
-  check_pseudo_header_acceptability(summary.pseudo, summary.method, (summary.pseudo & kMethod) != 0,
-                                    flags);
-  const bool request = !flags.is_response_header && !flags.is_trailer;
-  if (request && (summary.pseudo & kAuthority) == 0)  // (a host field is irregular)
-    fail("Request header block does not have an :authority or Host header.");
+  check_regular_block(summary, flags);
 }
 
 void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary) {
@@ -431,11 +429,7 @@ void validate_outbound(HeaderList headers, const Token* tokens, const OutboundSu
                        const HeaderValidationFlags& flags) {
   if (summary.irregular) return h2::validate<false>(headers, tokens, flags);
   // No per-field rule can refuse this block: the whole-block rules, in validate's order.
-  check_pseudo_header_acceptability(summary.pseudo, summary.method, (summary.pseudo & kMethod) != 0,
-                                    flags);
-  const bool request = !flags.is_response_header && !flags.is_trailer;
-  if (request && (summary.pseudo & kAuthority) == 0)  // (a host field is irregular)
-    fail("Request header block does not have an :authority or Host header.");
+  check_regular_block(summary, flags);
 }
 
 size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena& arena,

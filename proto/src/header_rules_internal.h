@@ -44,6 +44,13 @@ constexpr unsigned bit_of(Token t) noexcept {
   return t < kBitOf.size() ? kBitOf[t] : 0;
 }
 static_assert(field_name::kLastToken < 128);
+// The pseudo-header tokens are exactly the ones with a bit (the summaries rely on it).
+constexpr bool bits_match_pseudo_tokens() {
+  for (unsigned t = 0; t < 128; ++t)
+    if (field_name::is_pseudo(static_cast<Token>(t)) != (kBitOf[t] != 0)) return false;
+  return true;
+}
+static_assert(bits_match_pseudo_tokens());
 }  // namespace pseudo
 
 // What the inbound rules need to know of a received block, gathered field by field where the
@@ -54,12 +61,27 @@ static_assert(field_name::kLastToken < 128);
 // an empty :path). A block without one needs only the value rule on its unchecked values
 // and the whole-block rules; the rest get the full validation. Cookie joining moves only
 // regular fields behind the others, so the summary holds for the normalized block too.
-struct InboundSummary {
-  uint64_t names = 0;   // field_name::token_bit of every token below 64
+// The pseudo-header part, the same both ways: a pseudo-header that repeats, follows a regular
+// field, or is an empty :path makes the block irregular.
+struct PseudoSummary {
   unsigned pseudo = 0;  // pseudo::bits seen
   bool regular_seen = false;
-  bool irregular = false;
+  bool irregular = false;   // a field a per-field rule might refuse
   std::string_view method;  // :method's value when pseudo has it
+
+  // Notes a pseudo-header field; false (nothing noted) for a name without a pseudo bit.
+  bool note_pseudo(Token t, std::string_view value) noexcept {
+    const unsigned bit = pseudo::bit_of(t);
+    if (bit == 0) return false;
+    irregular |= (pseudo & bit) != 0 || regular_seen || (t == field_name::kPath && value.empty());
+    pseudo |= bit;
+    if (t == field_name::kMethod) method = value;
+    return true;
+  }
+};
+
+struct InboundSummary : PseudoSummary {
+  uint64_t names = 0;  // field_name::token_bit of every token below 64
 
   bool has(Token t) const noexcept { return (names & field_name::token_bit(t)) != 0; }
 
@@ -70,12 +92,7 @@ struct InboundSummary {
 
   void note(Token t, std::string_view value) noexcept {
     names |= field_name::token_bit(t);
-    if (const unsigned bit = pseudo::bit_of(t); bit != 0) {  // the pseudo-header names
-      irregular |= (pseudo & bit) != 0 || regular_seen || (t == field_name::kPath && value.empty());
-      pseudo |= bit;
-      if (t == field_name::kMethod) method = value;
-      return;
-    }
+    if (note_pseudo(t, value)) return;
     regular_seen = true;
     irregular |= t >= 64 || ((kIrregularNames >> (t & 63)) & 1) != 0;
   }
@@ -99,12 +116,7 @@ void validate(HeaderList headers, const Token* tokens, const HeaderValidationFla
 // pseudo-header, an empty :path, te, host or a connection-specific name), only the
 // whole-block rules are left; otherwise the full validation runs and reports exactly what it
 // always did.
-struct OutboundSummary {
-  unsigned pseudo = 0;  // the pseudo-header fields seen (header_rules.cc's bits)
-  bool regular_seen = false;
-  bool irregular = false;   // a field a per-field rule might refuse
-  std::string_view method;  // :method's value when pseudo has it
-};
+struct OutboundSummary : PseudoSummary {};
 
 // Outbound normalization; `out_tokens` receives the token of each output field, `summary`
 // what validate_outbound needs.
