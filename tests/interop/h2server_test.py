@@ -118,6 +118,18 @@ def test_h2load_100k_requests_none_fail(server):
     assert_exits_cleanly(server)
 
 
+@pytest.mark.parametrize("flush_every", ["0", "1"])
+def test_h2load_with_each_flush_granularity(start_server, flush_every):
+    """--flush-every 0 (once per loop turn) and 1 (after every completion): the extremes of
+    EngineConfig::flush_every, the default (16) being what the other tests run."""
+    srv = start_server("--flush-every", flush_every)
+    out = run([need("h2load"), "-n", "20000", "-c", "16", "-m", "16", srv.url + "/bytes/100"],
+              timeout=120).stdout.decode()
+    assert re.search(r"requests: 20000 total, 20000 started, 20000 done, 20000 succeeded, "
+                     r"0 failed", out), out
+    assert_exits_cleanly(srv)
+
+
 def test_nghttp_concurrent_gets_on_one_connection(server):
     uris = [server.url + p for p in ("/bytes/10", "/bytes/70000", "/headers", "/status/418",
                                      "/trailers", "/")]
