@@ -82,12 +82,7 @@ TEST(ConnectionInvalidHeaders, InvalidValueIndexedInAnUnvalidatedBlockIsRejected
   for (const std::string& bad : {"padded "s, " padded"s, "cr\rinside"s, "nul\0inside"s}) {
     H2Connection client;
     FrameFactory f;
-    open_client(client, f);
-    auto req = to_headers(kRequest);
-    client.send_headers(1, req, true);
-    client.send_headers(3, req, true);
-    client.reset_stream(1);
-    drain(client);
+    open_client_with_stream_1_reset(client, f);
     // The peer's encoder (python-hpack's choices) indexes x-bad here and refers to it next.
     const HeaderPairs resp = {{":status", "200"}, {"x-bad", bad}};
     EXPECT_TRUE(receive(client, f.headers(1, resp)).empty());

@@ -11,12 +11,7 @@ using namespace h2test;
 TEST(ConnectionStreamReset, ResponseOnAResetStreamIsRefusedButStillDecoded) {
   H2Connection client;
   FrameFactory f;
-  open_client(client, f);
-  auto req = to_headers(kRequest);
-  client.send_headers(1, req, true);
-  client.send_headers(3, req, true);
-  client.reset_stream(1);
-  drain(client);
+  open_client_with_stream_1_reset(client, f);
   // The peer's encoder indexes these fields in the first block and refers to them in the
   // second: the refused block must still reach our decoder.
   HeaderPairs resp = {{":status", "200"}, {"x-custom", "a-value-worth-indexing"}};

@@ -209,4 +209,17 @@ inline h2::H2Connection& open_client(h2::H2Connection& client, FrameFactory& f) 
   return client;
 }
 
+// An open client that requested kRequest on streams 1 and 3 and then reset stream 1, its
+// output drained: the peer's answer on 1 is refused, the one on 3 expected.
+inline h2::H2Connection& open_client_with_stream_1_reset(h2::H2Connection& client,
+                                                         FrameFactory& f) {
+  open_client(client, f);
+  const auto req = to_headers(kRequest);
+  client.send_headers(1, req, true);
+  client.send_headers(3, req, true);
+  client.reset_stream(1);
+  drain(client);
+  return client;
+}
+
 }  // namespace h2test
