@@ -589,7 +589,6 @@ void Worker::deliver(Session& s, const h2::Event& event) {
 void Worker::stream_finished(Session& s, uint32_t id) {
   s.remove(id);
   open_pending(s);
-  if (!s.send_in_flight) release_idle_output(s);
 }
 
 void Worker::release_idle_output(Session& s) {
