@@ -17,6 +17,7 @@
 #include "h2/header_rules.h"
 #include "header_block_memo.h"
 #include "header_rules_internal.h"
+#include "inbound_block_memo.h"
 #include "h2/hpack.h"
 #include "stream_map.h"
 #include "window_manager.h"
@@ -219,6 +220,7 @@ struct H2Connection::Impl {
       scratch->token_store.clear();
       scratch->pending_headers.clear();
       scratch->arena.reset();
+      scratch->in_memo.end_loans();
     }
   }
   // A decoded block: fields [offset, offset + count) of header_store.
@@ -228,6 +230,9 @@ struct H2Connection::Impl {
     // Bit i: field i's value is known to pass the value rule (hpack::kValueChecked).
     uint64_t checked_values = 0;
     rules::InboundSummary summary;
+    // Set when the block came from the inbound memo: where results of later steps on the same
+    // fields are kept. Valid until the next block is decoded.
+    InboundBlockMemo::Decoded* memo = nullptr;
   };
   struct PendingHeaders {
     size_t event;
@@ -246,6 +251,7 @@ struct H2Connection::Impl {
     // Which fields of header_store view the decoder's table (copied only before it moves).
     hpack::Decoder::TableViews table_views;
     ByteBuffer block_buffer;  // a block assembled from HEADERS/PUSH_PROMISE + CONTINUATION
+    InboundBlockMemo in_memo;  // the last block decoded, when a repeat may skip decoding
     // Send.
     Arena out_arena;
     std::vector<Header> out_headers;
@@ -517,6 +523,16 @@ struct H2Connection::Impl {
     std::vector<Token>& token_store = h.token_store;
     const size_t offset = header_store.size();
     token_store.resize(offset);  // a failed block may have left fields behind
+    const bool memoize = c.config_.memoize_header_blocks;
+    uint64_t generation = 0;
+    if (memoize) {
+      generation = decoder.state_generation();
+      if (InboundBlockMemo::Decoded* d = h.in_memo.find(fragment, generation)) {
+        header_store.insert(header_store.end(), d->fields.begin(), d->fields.end());
+        token_store.insert(token_store.end(), d->tokens, d->tokens + d->fields.size());
+        return {offset, d->fields.size(), d->checked_values, d->summary, d};
+      }
+    }
     if (hpack::DecodeError err =
             decoder.decode_stable(fragment, header_store, h.arena, &token_store, &h.table_views)) {
       if (err.kind == hpack::DecodeErrorKind::kHeaderListTooLarge)
@@ -545,6 +561,9 @@ struct H2Connection::Impl {
       tokens[i] = token;
       summary.note(token, fields[i].value);
     }
+    if (memoize && decoder.state_generation() == generation &&
+        h.in_memo.may_remember(fragment.size()))
+      h.in_memo.remember(fragment, generation, {fields, count}, tokens, checked, summary);
     return {offset, count, checked, summary};
   }
 
@@ -563,6 +582,16 @@ struct H2Connection::Impl {
     return f;
   }
 
+  // Everything the checks of process_received_headers depend on besides the fields: a block
+  // from the memo that passed them under the same key passes again.
+  unsigned checks_key(const HeaderValidationFlags& f) const noexcept {
+    const H2Configuration& cfg = c.config_;
+    return unsigned{f.is_client} | unsigned{f.is_trailer} << 1 |
+           unsigned{f.is_response_header} << 2 | unsigned{f.is_push_promise} << 3 |
+           unsigned{cfg.normalize_inbound_headers} << 4 | unsigned{cfg.validate_inbound_headers} << 5 |
+           unsigned{cfg.header_encoding == HeaderEncoding::kUtf8} << 6;
+  }
+
   // Inbound normalization (in place) and validation (§2.10), then the header_encoding check.
   Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
     if (c.config_.normalize_inbound_headers && block.summary.has(field_name::kCookie)) {
@@ -571,6 +600,8 @@ struct H2Connection::Impl {
                                                       h.token_store.data() + block.offset,
                                                       block.count, h.arena, &block.checked_values);
     }
+    const unsigned key = checks_key(flags);
+    if (block.memo && block.memo->passed_checks[key]) return block;
     if (c.config_.validate_inbound_headers)
       rules::validate_inbound(fields(block), tokens(block), flags, block.checked_values,
                               block.summary);
@@ -579,6 +610,7 @@ struct H2Connection::Impl {
         if (!is_valid_utf8(h.name) || !is_valid_utf8(h.value))
           throw ProtocolError("Received header that is not valid UTF-8");
     }
+    if (block.memo) block.memo->passed_checks.set(key);
     return block;
   }
 
@@ -586,6 +618,18 @@ struct H2Connection::Impl {
     s.actual_content_length = 0;
     if (s.sent_head_request) {
       s.expected_content_length = 0;  // a response to HEAD has no body (RFC 9110 §9.3.2)
+      return;
+    }
+    if (InboundBlockMemo::Decoded* memo = block.memo) {
+      if (!memo->length_parsed) {
+        memo->has_length = block.summary.has(field_name::kContentLength) &&
+                           rules::parse_content_length(fields(block), tokens(block), memo->length);
+        memo->length_parsed = true;
+      }
+      if (memo->has_length)
+        s.expected_content_length = memo->length;
+      else
+        s.expected_content_length.reset();
       return;
     }
     uint64_t length;

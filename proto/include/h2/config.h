@@ -77,7 +77,10 @@ struct H2Configuration {
   // Not in h2 (no behaviour change): a header list identical to the previous one sent, with
   // nothing changed that shapes its block, is sent from the remembered HPACK block instead of
   // being normalized, validated and encoded again (same bytes). Costs a copy of the last list
-  // (a few hundred bytes) once headers are sent. false: always encode.
+  // (a few hundred bytes) once headers are sent. Inbound likewise: a received block equal byte
+  // for byte to the last one decoded, with the HPACK decoder's state unchanged since, takes its
+  // fields from the remembered decoding (validation still runs per stream). false: always
+  // encode and decode.
   bool memoize_header_blocks = true;
   Logger logger;
   Limits limits;

@@ -90,6 +90,12 @@ class Decoder {
   void set_max_header_list_size(size_t size) noexcept;
   size_t max_header_list_size() const noexcept;
 
+  // Changes whenever anything that shapes future decoding changes: an entry added or evicted,
+  // a size update applied, either limit above set. Equal before and after a decode: the same
+  // block decoded again now gives the same fields, or the same error (what the inbound memo
+  // of H2Connection relies on).
+  uint64_t state_generation() const noexcept;
+
   // Decodes one complete header block. On success `out` holds the fields (cleared first);
   // on error the context is unusable (the connection must be torn down, RFC 9113 §4.3).
   DecodeError decode(Bytes block, std::vector<HeaderField>& out);

@@ -21,6 +21,7 @@ struct Decoder::Impl {
   // size update to at most `required_max`, the smallest limit set since (§4.2).
   bool update_required = false;
   uint32_t required_max = UINT32_MAX;
+  uint64_t limit_sets = 0;  // calls of the two setters (see state_generation)
   // Huffman-decoded strings of the current block, names of literals taken from dynamic
   // entries, and dynamic entries whose table bytes had to move during the block.
   Arena arena;
@@ -145,6 +146,7 @@ Decoder::Decoder(Decoder&&) noexcept = default;
 Decoder& Decoder::operator=(Decoder&&) noexcept = default;
 
 void Decoder::set_max_allowed_table_size(uint32_t size) {
+  ++impl_->limit_sets;
   impl_->max_allowed = size;
   if (size < impl_->table.capacity()) {
     impl_->update_required = true;
@@ -164,7 +166,13 @@ size_t Decoder::table_entries() const noexcept {
   return impl_->table.entries();
 }
 void Decoder::set_max_header_list_size(size_t size) noexcept {
+  ++impl_->limit_sets;
   impl_->max_list_size = size;
+}
+uint64_t Decoder::state_generation() const noexcept {
+  // update_required only changes in set_max_allowed_table_size and with a size update
+  // (a table capacity change): both counted.
+  return impl_->table.changes() + impl_->limit_sets;
 }
 size_t Decoder::max_header_list_size() const noexcept {
   return impl_->max_list_size;

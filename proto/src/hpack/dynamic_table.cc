@@ -7,6 +7,7 @@ namespace h2::hpack::detail {
 
 void DynamicTable::set_capacity(uint32_t capacity) noexcept {
   capacity_ = capacity;
+  ++capacity_sets_;
   while (size_ > capacity_) evict_oldest();
 }
 

@@ -37,6 +37,9 @@ class DynamicTable {
   uint32_t capacity() const noexcept { return capacity_; }
   size_t size() const noexcept { return size_; }
   size_t entries() const noexcept { return static_cast<size_t>(next_seq_ - oldest_seq_); }
+  // Grows with every insertion, eviction and capacity change (a sum of monotonic counts), so
+  // equal values mean the table did not change in between.
+  uint64_t changes() const noexcept { return next_seq_ + oldest_seq_ + capacity_sets_; }
 
   // §4.3: evicts the oldest entries until the table fits the new capacity.
   void set_capacity(uint32_t capacity) noexcept;
@@ -89,6 +92,7 @@ class DynamicTable {
   size_t size_ = 0;
   uint64_t oldest_seq_ = 1;
   uint64_t next_seq_ = 1;
+  uint64_t capacity_sets_ = 0;
 
   std::unique_ptr<Record[]> records_;
   uint64_t record_mask_ = 0;  // ring size - 1 (ring size 0 before the first insert)
