@@ -180,7 +180,9 @@ TEST(ConnectionServer, GoawayReceivedTerminatesAndEmptiesTheOutboundBuffer) {
   FrameFactory f;
   open_server(server, f);
   server.ping(as_bytes("abcdefgh"));
-  auto events = receive(server, f.goaway(0, ErrorCode::kNoError, "bye"));
+  // Kept: the event's debug data views the received bytes.
+  const std::string goaway = f.goaway(0, ErrorCode::kNoError, "bye");
+  auto events = receive(server, goaway);
   ASSERT_EQ(events.size(), 1u);
   auto& t = event_at<ConnectionTerminated>(events, 0);
   EXPECT_EQ(t.error_code, ErrorCode::kNoError);
