@@ -174,7 +174,7 @@ struct H2Connection::Stream {
     expected_content_length.reset();
     actual_content_length = 0;
     sent_head_request = false;
-    authority.clear();
+    has_authority = false;  // the string keeps its bytes: the next stream's are often the same
   }
 
   StreamStateMachine sm{0};
@@ -183,7 +183,18 @@ struct H2Connection::Stream {
   std::optional<uint64_t> expected_content_length;
   uint64_t actual_content_length = 0;
   bool sent_head_request = false;  // the request we sent was HEAD: no body may follow
-  std::string authority;           // client side: origin for ALTSVC on this stream
+  bool has_authority = false;
+  std::string authority;  // client side, when has_authority: origin for ALTSVC on this stream
+
+  void set_authority(std::string_view value) {
+    // Pooled streams keep their last authority: on a connection that talks to one origin
+    // the compare spares a string copy per stream.
+    if (authority != value) authority.assign(value);
+    has_authority = true;
+  }
+  std::string_view origin() const noexcept {
+    return has_authority ? std::string_view(authority) : std::string_view();
+  }
 };
 
 struct H2Connection::Impl {
@@ -952,7 +963,7 @@ void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes f
   Stream& pushed = begin_new_stream(promised, /*odd_allowed=*/false);
   transition(pushed, StreamInput::kRecvPushPromise);
   if (auto authority = find_header(fields(processed), tokens(processed), field_name::kAuthority))
-    pushed.authority = *authority;
+    pushed.set_authority(*authority);
   const size_t index = events.size();
   add_event(PushedStreamReceived{promised, id, {}});
   attach_headers(index, processed);
@@ -1163,7 +1174,7 @@ void H2Connection::Impl::on_altsvc(const frame::AltsvcFrame& f) {
   if (!s || !f.origin.empty()) return;  // an origin on a stream must be ignored (§4)
   if (transition(*s, StreamInput::kRecvAlternativeService) ==
       StreamOutcome::kAlternativeServiceAvailable)
-    add_event(AlternativeServiceAvailable{hs().arena.copy(s->authority), f.field_value});
+    add_event(AlternativeServiceAvailable{hs().arena.copy(s->origin()), f.field_value});
 }
 
 // h2's trace log: one line per frame received (only when a trace sink is set).
@@ -1386,8 +1397,8 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
   Stream& s = existing ? *existing : m.begin_new_stream(stream_id, config_.client_side);
   m.commit(s, advanced);
   if (advanced.client() == true) {
-    if (s.authority.empty())
-      if (auto authority = find_header(headers, ":authority")) s.authority = *authority;
+    if (!s.has_authority)
+      if (auto authority = find_header(headers, ":authority")) s.set_authority(*authority);
     if (auto method = extract_method_header(headers)) s.sent_head_request = *method == "HEAD";
   }
   // Without priority (the usual call) no optional is passed: copying `spec`, whose flag was

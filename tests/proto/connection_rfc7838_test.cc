@@ -59,6 +59,39 @@ TEST(ConnectionRfc7838Client, AltsvcOnOurOpenStreamTakesTheAuthorityWeSent) {
   EXPECT_EQ(client.outbound_buffer_size(), 0u);
 }
 
+// Streams are pooled: a later stream must take its own authority, or none, never the one a
+// finished stream sent.
+TEST(ConnectionRfc7838Client, AltsvcOnALaterStreamTakesThatStreamsAuthority) {
+  H2Connection client;
+  FrameFactory f;
+  open_client(client, f);
+  const HeaderPairs status = {{":status", "200"}};
+  auto send_and_finish = [&](uint32_t id, const HeaderPairs& request) {
+    auto req = to_headers(request);
+    client.send_headers(id, req, true);
+    drain(client);
+    receive(client, f.headers(id, status, true));
+  };
+  send_and_finish(1, kRequest);
+  HeaderPairs other = kRequest;
+  for (auto& [name, value] : other)
+    if (name == ":authority") value = "other.example";
+  client.send_headers(3, to_headers(other), true);
+  auto events = receive(client, altsvc(3, "", kField));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(event_at<AlternativeServiceAvailable>(events, 0).origin, "other.example");
+  receive(client, f.headers(3, status, true));
+  // A request with Host instead of :authority: no origin (h2: None).
+  HeaderPairs with_host;
+  for (const auto& [name, value] : kRequest)
+    if (name != ":authority") with_host.emplace_back(name, value);
+  with_host.emplace_back("host", "host.example");
+  client.send_headers(5, to_headers(with_host), true);
+  events = receive(client, altsvc(5, "", kField));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(event_at<AlternativeServiceAvailable>(events, 0).origin, "");
+}
+
 TEST(ConnectionRfc7838Client, AltsvcOnAStreamWithAnOriginIsIgnored) {
   H2Connection client;
   FrameFactory f;
