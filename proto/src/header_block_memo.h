@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "bytes_equal.h"
 #include "h2/byte_buffer.h"
@@ -34,45 +35,39 @@ class HeaderBlockMemo {
 
   // The remembered block, when `headers` under `key` at `generation` is what was remembered.
   const ByteBuffer* find(HeaderList headers, uint32_t key, uint64_t generation) const noexcept {
-    if (!valid_ || key != key_ || generation != generation_ || headers.size() != count_)
+    if (!valid_ || key != key_ || generation != generation_ || headers.size() != shapes_.size())
       return nullptr;
-    const char* p = fields_.data();
-    const char* const end = p + fields_.size();
+    // bytes_ holds exactly the lengths in shapes_: equal lengths keep every read in bounds.
+    const char* p = bytes_.data();
+    const Shape* shape = shapes_.data();
     for (const Header& h : headers) {
-      // Per field: never-indexed byte, name length, value length (4 bytes each), the bytes.
-      if (static_cast<size_t>(end - p) < 9) return nullptr;
-      uint32_t name_len, value_len;
-      std::memcpy(&name_len, p + 1, 4);
-      std::memcpy(&value_len, p + 5, 4);
-      if (static_cast<bool>(p[0]) != h.never_indexed || name_len != h.name.size() ||
-          value_len != h.value.size())
-        return nullptr;
-      p += 9;
-      if (static_cast<size_t>(end - p) < size_t{name_len} + value_len) return nullptr;
+      const uint64_t lengths_differ = (uint64_t{shape->name_len} ^ h.name.size()) |
+                                      (uint64_t{shape->value_len} ^ h.value.size());
+      if (lengths_differ != 0 || shape->never_indexed != h.never_indexed) return nullptr;
       // Inline word compares: a library memcmp call per name and value cost more than the
       // comparing itself (ten calls for a typical request).
-      if (!detail::same_bytes(p, h.name.data(), name_len)) return nullptr;
-      p += name_len;
-      if (!detail::same_bytes(p, h.value.data(), value_len)) return nullptr;
-      p += value_len;
+      if (!detail::same_bytes(p, h.name.data(), shape->name_len)) return nullptr;
+      p += shape->name_len;
+      if (!detail::same_bytes(p, h.value.data(), shape->value_len)) return nullptr;
+      p += shape->value_len;
+      ++shape;
     }
     return &block_;
   }
 
   void remember(HeaderList headers, uint32_t key, uint64_t generation, Bytes block) {
-    fields_.clear();
+    bytes_.clear();
+    shapes_.clear();
     for (const Header& h : headers) {
-      char head[9];
-      head[0] = static_cast<char>(h.never_indexed);
-      const auto name_len = static_cast<uint32_t>(h.name.size());
-      const auto value_len = static_cast<uint32_t>(h.value.size());
-      std::memcpy(head + 1, &name_len, 4);
-      std::memcpy(head + 5, &value_len, 4);
-      fields_.append(head, 9);
-      fields_.append(h.name);
-      fields_.append(h.value);
+      if (h.name.size() > UINT32_MAX || h.value.size() > UINT32_MAX) {
+        valid_ = false;  // not worth remembering; find() compares 32-bit lengths
+        return;
+      }
+      shapes_.push_back({static_cast<uint32_t>(h.name.size()),
+                         static_cast<uint32_t>(h.value.size()), h.never_indexed});
+      bytes_.append(h.name);
+      bytes_.append(h.value);
     }
-    count_ = headers.size();
     key_ = key;
     generation_ = generation;
     block_.clear();
@@ -83,9 +78,14 @@ class HeaderBlockMemo {
   void forget() noexcept { valid_ = false; }
 
  private:
-  std::string fields_;
+  struct Shape {
+    uint32_t name_len;
+    uint32_t value_len;
+    bool never_indexed;
+  };
+  std::vector<Shape> shapes_;  // per field, in order
+  std::string bytes_;          // every name and value, in order, back to back
   ByteBuffer block_;
-  size_t count_ = 0;
   uint64_t generation_ = 0;
   uint32_t key_ = 0;
   bool valid_ = false;
