@@ -1,8 +1,9 @@
 // The engine in steady state allocates (almost) nothing per request: a client engine keeps 32
 // requests in flight on one loopback connection to a server engine (both with inline actors,
 // in this process), and once both are warm the global allocation count over 20,000 more
-// exchanges stays below one per thousand exchanges. Buffers are pooled, output buffers stay
-// with busy connections, stream slots and per-turn lists keep their capacity.
+// exchanges stays at a handful. Buffers are pooled, output buffers stay with busy
+// connections, stream slots and per-turn lists keep their capacity, closed-stream memory is
+// bounded (kClosedStreamsRemembered).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -117,8 +118,10 @@ TEST(EngineSteadyState, AnExchangeAllocatesNothingOnceWarm) {
     std::this_thread::sleep_for(5ms);
   ASSERT_TRUE(progress.done) << (progress.failed ? "a stream or the connection failed"
                                                  : "no progress within the time limit");
-  // Both engines (both workers) count: well under one allocation per thousand exchanges.
-  EXPECT_LE(progress.allocations_measured.load(), kMeasured / 1000)
+  // Both engines (both workers) count: a few at most in 20,000 exchanges (measured: 0). With
+  // h2's 65536 closed streams remembered, the closed-stream tables of both connections still
+  // grew through these streams (12 allocations).
+  EXPECT_LE(progress.allocations_measured.load(), 4u)
       << "allocations over " << kMeasured << " exchanges";
 }
 
