@@ -12,12 +12,16 @@
 //   connection is CLOSED;
 // - API calls made correctly throw nothing but h2::H2Error (the connection may refuse a call in
 //   its current state, never with std::invalid_argument or anything else);
-// - outbound_buffer_size() stays bounded.
+// - outbound_buffer_size() stays bounded;
+// - a second connection with the header-block memos off (memoize_header_blocks = false), fed
+//   the same chunks and the same calls at the same points, reports the same events, throws
+//   the same errors and sends the same bytes: the memos change speed, never behaviour.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "h2/connection.h"
@@ -47,6 +51,51 @@ void api(F&& f) {
   }
 }
 
+// What an event says, for comparing two connections.
+std::string describe(const h2::Event& e) {
+  std::string out(h2::event_name(e));
+  std::visit(
+      [&](const auto& ev) {
+        if constexpr (requires { ev.stream_id; }) out += " " + std::to_string(ev.stream_id);
+        if constexpr (requires { ev.headers; })
+          for (const h2::Header& h : ev.headers) {
+            out += ' ';
+            out += h.name;
+            out += '=';
+            out += h.value;
+            out += h.never_indexed ? "!" : "";
+          }
+        if constexpr (requires { ev.data; })
+          out.append(reinterpret_cast<const char*>(ev.data.data()), ev.data.size());
+      },
+      e);
+  return out;
+}
+
+// Applies `a` to `conn` (only to live streams: events may describe a stream a later frame of
+// the same read closed).
+void run_action(h2::H2Connection& conn, const Action& a) {
+  switch (a.kind) {
+    case Action::kAck:
+      api([&] { conn.acknowledge_received_data(a.amount, a.stream); });
+      break;
+    case Action::kRespond:
+      if (conn.stream_state(a.stream)) {
+        const h2::Header response[] = {{":status", "200", false}, {"server", "fuzz", false}};
+        api([&] { conn.send_headers(a.stream, response, /*end_stream=*/true); });
+      }
+      break;
+    case Action::kReset:
+      if (conn.stream_state(a.stream))
+        api([&] { conn.reset_stream(a.stream, h2::ErrorCode::kCancel); });
+      break;
+  }
+}
+
+std::string sent(h2::H2Connection& conn) {
+  return std::string(h2::as_string_view(conn.data_to_send()));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -61,18 +110,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   config.header_encoding = (opts & 4) ? h2::HeaderEncoding::kUtf8 : h2::HeaderEncoding::kBytes;
   config.normalize_inbound_headers = !(opts & 8);
   h2::H2Connection conn(config);
-  conn.initiate_connection();
-  if (config.client_side) {
-    const h2::Header request[] = {{":method", "POST", false},
-                                  {":scheme", "https", false},
-                                  {":path", "/", false},
-                                  {":authority", "example.com", false},
-                                  {"cookie", "a=b", false}};
-    conn.send_headers(1, request);
-    static const uint8_t body[] = {'h', 'e', 'l', 'l', 'o'};
-    conn.send_data(1, body);
+  h2::H2Configuration plain_config = config;
+  plain_config.memoize_header_blocks = false;
+  h2::H2Connection plain(plain_config);  // the mirror: no memos
+  for (h2::H2Connection* c : {&conn, &plain}) {
+    c->initiate_connection();
+    if (config.client_side) {
+      const h2::Header request[] = {{":method", "POST", false},
+                                    {":scheme", "https", false},
+                                    {":path", "/", false},
+                                    {":authority", "example.com", false},
+                                    {"cookie", "a=b", false}};
+      c->send_headers(1, request);
+      static const uint8_t body[] = {'h', 'e', 'l', 'l', 'o'};
+      c->send_data(1, body);
+    }
   }
-  conn.data_to_send();
+  check(sent(conn) == sent(plain));
 
   // Chunk sizes: whole input, fixed small pieces, or sizes from a generator seeded by opts.
   uint32_t lcg = opts * 2654435761u + 1;
@@ -107,51 +161,67 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     };
     auto run_actions = [&] {
-      for (const Action& a : actions) {
-        // Events may describe a stream a later frame of the same read closed: only live ones.
-        switch (a.kind) {
-          case Action::kAck:
-            api([&] { conn.acknowledge_received_data(a.amount, a.stream); });
-            break;
-          case Action::kRespond:
-            if (conn.stream_state(a.stream)) {
-              const h2::Header response[] = {{":status", "200", false}, {"server", "fuzz", false}};
-              api([&] { conn.send_headers(a.stream, response, /*end_stream=*/true); });
-            }
-            break;
-          case Action::kReset:
-            if (conn.stream_state(a.stream))
-              api([&] { conn.reset_stream(a.stream, h2::ErrorCode::kCancel); });
-            break;
-        }
-      }
+      for (const Action& a : actions) run_action(conn, a);
       actions.clear();
     };
 
     // Half the chunks go through the visitor form, whose handler acts at once, between
-    // frames; the others through the vector form, acted on after the call.
+    // frames; the others through the vector form, acted on after the call. The mirror gets
+    // the same calls at the same points: after the same event (visitor) or after the call.
     lcg = lcg * 1103515245u + 12345u;
     const bool visitor = ((lcg >> 20) & 1) != 0;
     actions.clear();
+    std::vector<std::string> seen;                       // the events, described
+    std::vector<std::vector<Action>> acted_after_event;  // visitor form: per event
+    std::string error;
     try {
       if (visitor) {
         conn.receive_data(chunk, [&](const h2::Event& e) {
+          seen.push_back(describe(e));
           decide(e);
+          acted_after_event.push_back(actions);
           run_actions();
         });
       } else {
-        for (const h2::Event& e : conn.receive_data(chunk)) decide(e);
+        for (const h2::Event& e : conn.receive_data(chunk)) {
+          seen.push_back(describe(e));
+          decide(e);
+        }
       }
-    } catch (const h2::ProtocolError&) {
+    } catch (const h2::ProtocolError& e) {
       check(conn.state() == h2::ConnectionState::kClosed);
       check(conn.outbound_buffer_size() < kMaxOutbound);
-      return 0;
+      error = e.what();
     } catch (...) {
       std::abort();
     }
+
+    std::vector<std::string> mirrored;
+    std::string mirror_error;
+    try {
+      if (visitor) {
+        plain.receive_data(chunk, [&](const h2::Event& e) {
+          mirrored.push_back(describe(e));
+          check(mirrored.size() <= acted_after_event.size());
+          for (const Action& a : acted_after_event[mirrored.size() - 1]) run_action(plain, a);
+        });
+      } else {
+        for (const h2::Event& e : plain.receive_data(chunk)) mirrored.push_back(describe(e));
+      }
+    } catch (const h2::ProtocolError& e) {
+      mirror_error = e.what();
+    }
+    check(seen == mirrored);
+    check(error == mirror_error);
+    if (!error.empty()) {
+      check(sent(conn) == sent(plain));
+      return 0;
+    }
+    if (!visitor)
+      for (const Action& a : actions) run_action(plain, a);
     run_actions();
     check(conn.outbound_buffer_size() < kMaxOutbound);
-    conn.data_to_send();
+    check(sent(conn) == sent(plain));
   }
   return 0;
 }
