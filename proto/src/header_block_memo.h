@@ -19,6 +19,7 @@
 #include "h2/byte_buffer.h"
 #include "h2/header.h"
 #include "h2/header_rules.h"
+#include "memo_policy.h"
 
 namespace h2 {
 
@@ -34,8 +35,44 @@ class HeaderBlockMemo {
   }
 
   // The remembered block, when `headers` under `key` at `generation` is what was remembered.
-  const ByteBuffer* find(HeaderList headers, uint32_t key, uint64_t generation) const noexcept {
-    if (!valid_ || key != key_ || generation != generation_ || headers.size() != shapes_.size())
+  const ByteBuffer* find(HeaderList headers, uint32_t key, uint64_t generation) noexcept {
+    if (!valid_) return nullptr;
+    const ByteBuffer* found = lookup(headers, key, generation);
+    if (found)
+      policy_.hit();
+    else
+      policy_.miss();
+    return found;
+  }
+
+  // Keeps `headers` and their block, unless RememberPolicy says the copy would not pay (lists
+  // have not been repeating): then the memo keeps what it has, which stays correct.
+  void remember(HeaderList headers, uint32_t key, uint64_t generation, Bytes block) {
+    if (!policy_.worth_remembering()) return;
+    bytes_.clear();
+    shapes_.clear();
+    for (const Header& h : headers) {
+      if (h.name.size() > UINT32_MAX || h.value.size() > UINT32_MAX) {
+        valid_ = false;  // not worth remembering; lookup() compares 32-bit lengths
+        return;
+      }
+      shapes_.push_back({static_cast<uint32_t>(h.name.size()),
+                         static_cast<uint32_t>(h.value.size()), h.never_indexed});
+      bytes_.append(h.name);
+      bytes_.append(h.value);
+    }
+    key_ = key;
+    generation_ = generation;
+    block_.clear();
+    block_.append(block);
+    valid_ = true;
+  }
+
+  void forget() noexcept { valid_ = false; }
+
+ private:
+  const ByteBuffer* lookup(HeaderList headers, uint32_t key, uint64_t generation) const noexcept {
+    if (key != key_ || generation != generation_ || headers.size() != shapes_.size())
       return nullptr;
     // bytes_ holds exactly the lengths in shapes_: equal lengths keep every read in bounds.
     const char* p = bytes_.data();
@@ -55,29 +92,6 @@ class HeaderBlockMemo {
     return &block_;
   }
 
-  void remember(HeaderList headers, uint32_t key, uint64_t generation, Bytes block) {
-    bytes_.clear();
-    shapes_.clear();
-    for (const Header& h : headers) {
-      if (h.name.size() > UINT32_MAX || h.value.size() > UINT32_MAX) {
-        valid_ = false;  // not worth remembering; find() compares 32-bit lengths
-        return;
-      }
-      shapes_.push_back({static_cast<uint32_t>(h.name.size()),
-                         static_cast<uint32_t>(h.value.size()), h.never_indexed});
-      bytes_.append(h.name);
-      bytes_.append(h.value);
-    }
-    key_ = key;
-    generation_ = generation;
-    block_.clear();
-    block_.append(block);
-    valid_ = true;
-  }
-
-  void forget() noexcept { valid_ = false; }
-
- private:
   struct Shape {
     uint32_t name_len;
     uint32_t value_len;
@@ -89,6 +103,7 @@ class HeaderBlockMemo {
   uint64_t generation_ = 0;
   uint32_t key_ = 0;
   bool valid_ = false;
+  RememberPolicy policy_;
 };
 
 }  // namespace h2

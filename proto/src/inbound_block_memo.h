@@ -27,6 +27,7 @@
 #include "h2/byte_buffer.h"
 #include "h2/header.h"
 #include "header_rules_internal.h"
+#include "memo_policy.h"
 
 namespace h2 {
 
@@ -55,16 +56,24 @@ class InboundBlockMemo {
   // generation it was remembered at. The views stay valid until end_loans() is followed by a
   // remember(); the pointer until the next remember().
   Decoded* find(Bytes block, uint64_t generation) noexcept {
-    if (!valid_ || generation != generation_ || block.size() != block_.size() ||
+    if (!valid_) return nullptr;
+    if (generation != generation_ || block.size() != block_.size() ||
         !detail::same_bytes(reinterpret_cast<const char*>(block.data()), block_.data(),
-                            block.size()))
+                            block.size())) {
+      policy_.miss();
       return nullptr;
+    }
+    policy_.hit();
     lent_ = true;
     return &decoded_;
   }
 
-  // Whether remember() would keep a block of `size` bytes now.
-  bool may_remember(size_t size) const noexcept { return !lent_ && size <= kMaxBlock; }
+  // Whether to remember() a block of `size` bytes now (not while lent; and see RememberPolicy:
+  // when blocks have not been repeating, only now and then). Otherwise the memo keeps what it
+  // has, which stays correct.
+  bool may_remember(size_t size) noexcept {
+    return !lent_ && size <= kMaxBlock && policy_.worth_remembering();
+  }
 
   // Keeps `block` and its decoded form (copied: the caller's strings live in a per-call arena
   // or the dynamic table). Precondition: may_remember(block.size()).
@@ -113,6 +122,7 @@ class InboundBlockMemo {
   uint64_t generation_ = 0;
   bool valid_ = false;
   bool lent_ = false;
+  RememberPolicy policy_;
 };
 
 }  // namespace h2

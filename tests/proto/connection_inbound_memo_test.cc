@@ -263,6 +263,42 @@ TEST(InboundBlockMemo, IsNotReplacedWhileLent) {
   EXPECT_TRUE(memo.may_remember(block.size()));
 }
 
+// Blocks that do not repeat stop being copied in; the remembered one stays findable.
+TEST(InboundBlockMemo, StopsCopyingBlocksThatDoNotRepeat) {
+  h2::InboundBlockMemo memo;
+  const std::vector<h2::Header> fields = {{":status", "200", false}};
+  const uint8_t token = 8;
+  const std::vector<uint8_t> first = {0x88};
+  ASSERT_TRUE(memo.may_remember(first.size()));
+  memo.remember(first, 1, fields, &token, 0, {});
+  // Different blocks: each is looked up (a miss), then not copied in, until the retry.
+  for (uint8_t b = 1; b < h2::RememberPolicy::kRetryEvery; ++b) {
+    const std::vector<uint8_t> other = {0x89, b};
+    EXPECT_EQ(memo.find(other, 1), nullptr);
+    EXPECT_FALSE(memo.may_remember(other.size())) << int{b};
+  }
+  EXPECT_NE(memo.find(first, 1), nullptr);  // kept, and the hit restores the credit
+  memo.end_loans();
+  const std::vector<uint8_t> other = {0x8a};
+  EXPECT_EQ(memo.find(other, 1), nullptr);
+  EXPECT_TRUE(memo.may_remember(other.size()));
+}
+
+TEST(RememberPolicy, AHitRestoresTheCreditAndMissesUseItUp) {
+  h2::RememberPolicy p;
+  EXPECT_TRUE(p.worth_remembering());  // the first block
+  p.miss();
+  int yes = 0;
+  for (int i = 0; i < 64; ++i) yes += p.worth_remembering() ? 1 : 0;
+  EXPECT_EQ(yes, 64 / static_cast<int>(h2::RememberPolicy::kRetryEvery));
+  p.hit();
+  for (int i = 0; i < h2::RememberPolicy::kCredit; ++i) {
+    EXPECT_TRUE(p.worth_remembering()) << i;
+    p.miss();
+  }
+  EXPECT_FALSE(p.worth_remembering());
+}
+
 // What the memo's generation check stands on.
 TEST(InboundBlockMemo, DecoderGenerationMovesWithEveryStateChangeOnly) {
   h2::hpack::Decoder decoder;
