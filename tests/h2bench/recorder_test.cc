@@ -34,6 +34,19 @@ TEST(Recorder, CompletedRequestWithSuccessStatus) {
   EXPECT_EQ(r.clients()[0].succeeded, 1u);
 }
 
+// Closed loop: a request starts when it is sent, so one histogram serves as both.
+TEST(Recorder, ClosedLoopServiceTimeIsTheRequestLatency) {
+  RecorderConfig c = config();
+  c.open_loop = false;
+  Recorder r(c);
+  r.request_completed(10, 100, 100, 1100, 200, 0);
+  r.request_completed(10, 200, 200, 400, 200, 0);
+  EXPECT_EQ(&r.service_time(), &r.request_latency());
+  EXPECT_EQ(r.service_time().count(), 2u);
+  EXPECT_EQ(r.service_time().max(), 1000u);
+  EXPECT_EQ(r.service_time().min(), 200u);
+}
+
 TEST(Recorder, RedirectCountsAsSuccess) {
   Recorder r(config());
   r.response_headers(0, 1, 302, 1, 1);

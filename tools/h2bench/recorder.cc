@@ -29,7 +29,8 @@ Recorder::Recorder(const RecorderConfig& config)
       slot_count_(std::max<std::size_t>(config.timeline_seconds, 1)),
       clients_(config.client_count),
       first_client_(config.first_client),
-      measure_start_(config.measure_start) {}
+      measure_start_(config.measure_start),
+      open_loop_(config.open_loop) {}
 
 void Recorder::connect_failed(std::uint32_t client, Nanos at, FailureReason why) {
   client_at(client).finished = at;
@@ -52,7 +53,7 @@ void Recorder::request_completed(std::uint32_t client, Nanos intended, Nanos sen
   bump(c_.done, 1);
   bump(c_.body_bytes, body_bytes);
   request_latency_.record(done - intended);
-  service_time_.record(done - sent);
+  if (open_loop_) service_time_.record(done - sent);
   Slot& slot = slot_at(done);
   bump(slot.completed, 1);
   bump(slot.body_bytes, body_bytes);

@@ -34,6 +34,9 @@ struct RecorderConfig {
   std::uint32_t client_count = 1;
   Nanos measure_start = 0;            // end of the warm-up; earlier requests are not counted
   std::size_t timeline_seconds = 3600;  // per-second slots; later events go to the last one
+  // Closed loop (false): every request starts when it is sent, so the service time is the
+  // request latency and one histogram serves both (one record per request instead of two).
+  bool open_loop = true;
 };
 
 // Plain copies of a recorder's counters (and the sum of several).
@@ -120,7 +123,9 @@ class Recorder {
   RequestCounts counts() const;
   const LatencyHistogram& request_latency() const { return request_latency_; }
   const LatencyHistogram& first_byte_latency() const { return first_byte_latency_; }
-  const LatencyHistogram& service_time() const { return service_time_; }
+  const LatencyHistogram& service_time() const {
+    return open_loop_ ? service_time_ : request_latency_;
+  }
   std::vector<TimelinePoint> timeline() const;  // up to the last non-empty second
   const std::vector<ClientRecord>& clients() const { return clients_; }
   std::uint32_t first_client() const { return first_client_; }
@@ -165,7 +170,7 @@ class Recorder {
   Counters c_;
   LatencyHistogram request_latency_;     // done - intended: h2load's "time for request"
   LatencyHistogram first_byte_latency_;  // response headers - intended
-  LatencyHistogram service_time_;        // done - sent: uncorrected, what the wire saw
+  LatencyHistogram service_time_;        // done - sent: uncorrected, what the wire saw (open loop)
   std::unique_ptr<Slot[]> slots_;
   std::size_t slot_count_;
   Slot* last_slot_ = nullptr;  // slot_at's last answer, for times in [from, until)
@@ -174,6 +179,7 @@ class Recorder {
   std::vector<ClientRecord> clients_;
   std::uint32_t first_client_;
   Nanos measure_start_;
+  bool open_loop_;
 };
 
 }  // namespace h2bench

@@ -27,6 +27,7 @@ RunResults run_load(const RunPlan& plan, Driver& driver, const RunnerOptions& op
     config.client_count = thread.client_count;
     config.measure_start = measure_start;
     config.timeline_seconds = plan.timeline_seconds();
+    config.open_loop = plan.rate.has_value();
     owned.push_back(std::make_unique<Recorder>(config));
     recorders.push_back(owned.back().get());
   }
