@@ -261,7 +261,7 @@ struct H2Connection::Impl {
     std::vector<PendingHeaders> pending_headers;
     // Which fields of header_store view the decoder's table (copied only before it moves).
     hpack::Decoder::TableViews table_views;
-    ByteBuffer block_buffer;  // a block assembled from HEADERS/PUSH_PROMISE + CONTINUATION
+    ByteBuffer block_buffer;   // a block assembled from HEADERS/PUSH_PROMISE + CONTINUATION
     InboundBlockMemo in_memo;  // the last block decoded, when a repeat may skip decoding
     // Send.
     Arena out_arena;
@@ -599,7 +599,8 @@ struct H2Connection::Impl {
     const H2Configuration& cfg = c.config_;
     return unsigned{f.is_client} | unsigned{f.is_trailer} << 1 |
            unsigned{f.is_response_header} << 2 | unsigned{f.is_push_promise} << 3 |
-           unsigned{cfg.normalize_inbound_headers} << 4 | unsigned{cfg.validate_inbound_headers} << 5 |
+           unsigned{cfg.normalize_inbound_headers} << 4 |
+           unsigned{cfg.validate_inbound_headers} << 5 |
            unsigned{cfg.header_encoding == HeaderEncoding::kUtf8} << 6;
   }
 
