@@ -534,10 +534,12 @@ struct H2Connection::Impl {
     std::vector<Token>& token_store = h.token_store;
     const size_t offset = header_store.size();
     token_store.resize(offset);  // a failed block may have left fields behind
-    const bool memoize = c.config_.memoize_header_blocks;
+    const InboundBlockMemo::Plan memo = c.config_.memoize_header_blocks
+                                            ? h.in_memo.plan(fragment.size())
+                                            : InboundBlockMemo::Plan{};
     uint64_t generation = 0;
-    if (memoize) {
-      generation = decoder.state_generation();
+    if (memo.look || memo.keep) generation = decoder.state_generation();
+    if (memo.look) {
       if (InboundBlockMemo::Decoded* d = h.in_memo.find(fragment, generation)) {
         header_store.insert(header_store.end(), d->fields.begin(), d->fields.end());
         token_store.insert(token_store.end(), d->tokens, d->tokens + d->fields.size());
@@ -572,8 +574,7 @@ struct H2Connection::Impl {
       tokens[i] = token;
       summary.note(token, fields[i].value);
     }
-    if (memoize && decoder.state_generation() == generation &&
-        h.in_memo.may_remember(fragment.size()))
+    if (memo.keep && decoder.state_generation() == generation)
       h.in_memo.remember(fragment, generation, {fields, count}, tokens, checked, summary);
     return {offset, count, checked, summary};
   }

@@ -36,12 +36,9 @@ class HeaderBlockMemo {
 
   // The remembered block, when `headers` under `key` at `generation` is what was remembered.
   const ByteBuffer* find(HeaderList headers, uint32_t key, uint64_t generation) noexcept {
-    if (!valid_) return nullptr;
+    if (!valid_ || !policy_.worth_looking()) return nullptr;
     const ByteBuffer* found = lookup(headers, key, generation);
-    if (found)
-      policy_.hit();
-    else
-      policy_.miss();
+    policy_.looked(found != nullptr);
     return found;
   }
 

@@ -56,16 +56,24 @@ class InboundBlockMemo {
   // generation it was remembered at. The views stay valid until end_loans() is followed by a
   // remember(); the pointer until the next remember().
   Decoded* find(Bytes block, uint64_t generation) noexcept {
-    if (!valid_) return nullptr;
-    if (generation != generation_ || block.size() != block_.size() ||
-        !detail::same_bytes(reinterpret_cast<const char*>(block.data()), block_.data(),
-                            block.size())) {
-      policy_.miss();
-      return nullptr;
-    }
-    policy_.hit();
+    if (!valid_ || !policy_.worth_looking()) return nullptr;
+    const bool hit = generation == generation_ && block.size() == block_.size() &&
+                     detail::same_bytes(reinterpret_cast<const char*>(block.data()),
+                                        block_.data(), block.size());
+    policy_.looked(hit);
+    if (!hit) return nullptr;
     lent_ = true;
     return &decoded_;
+  }
+
+  // For the next block, of `size` bytes: whether to look it up, whether to remember() it
+  // after decoding. Decided once per block; a cold memo does neither.
+  struct Plan {
+    bool look = false;
+    bool keep = false;
+  };
+  Plan plan(size_t size) noexcept {
+    return {valid_ && policy_.worth_looking(), may_remember(size)};
   }
 
   // Whether to remember() a block of `size` bytes now (not while lent; and see RememberPolicy:

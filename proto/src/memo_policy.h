@@ -1,8 +1,10 @@
-// When a header-block memo (header_block_memo.h, inbound_block_memo.h) should copy a new block
-// in. Remembering costs a copy of the block and its fields; it pays only when blocks repeat.
-// Traffic whose blocks differ each time (paths, sizes, cookies) would pay the copy on every
-// block and never hit, so after a run of misses the memo keeps what it has and tries a new
-// block only every kRetryEvery-th time; a hit lets it remember freely again.
+// When a header-block memo (header_block_memo.h, inbound_block_memo.h) should look a block up
+// and when it should copy one in. Both cost something on every block (the compare runs until
+// the first difference; remembering copies the block and its fields) and pay only when blocks
+// repeat. Traffic whose blocks differ each time (paths, sizes, cookies) would pay on every
+// block and never hit, so after a run of misses the memo goes cold: it neither looks up nor
+// copies in, except one block in kRetryEvery, which it remembers and looks for next time. A
+// hit makes it hot again.
 #pragma once
 
 #include <cstdint>
@@ -12,17 +14,28 @@ namespace h2 {
 class RememberPolicy {
  public:
   static constexpr uint8_t kCredit = 4;        // misses tolerated after a hit
-  static constexpr uint32_t kRetryEvery = 32;  // otherwise, one block in this many
+  static constexpr uint32_t kRetryEvery = 32;  // when cold, one block in this many
 
-  void hit() noexcept { credit_ = kCredit; }
-  // A lookup that found a remembered entry, but not the one asked for.
-  void miss() noexcept {
-    if (credit_ > 0) --credit_;
+  // Whether a lookup may find anything worth its compare.
+  bool worth_looking() const noexcept { return credit_ > 0 || probing_; }
+  // The outcome of a lookup that worth_looking() allowed.
+  void looked(bool hit) noexcept {
+    probing_ = false;
+    if (hit)
+      credit_ = kCredit;
+    else if (credit_ > 0)
+      --credit_;
   }
-  bool worth_remembering() noexcept { return credit_ > 0 || ++skipped_ % kRetryEvery == 0; }
+  bool worth_remembering() noexcept {
+    if (credit_ > 0) return true;
+    if (++skipped_ % kRetryEvery != 0) return false;
+    probing_ = true;  // remembered on trial: the next lookup decides
+    return true;
+  }
 
  private:
-  uint8_t credit_ = 1;  // the first block is remembered
+  uint8_t credit_ = 1;  // the first block is remembered and looked for
+  bool probing_ = false;
   uint32_t skipped_ = 0;
 };
 

@@ -263,40 +263,53 @@ TEST(InboundBlockMemo, IsNotReplacedWhileLent) {
   EXPECT_TRUE(memo.may_remember(block.size()));
 }
 
-// Blocks that do not repeat stop being copied in; the remembered one stays findable.
-TEST(InboundBlockMemo, StopsCopyingBlocksThatDoNotRepeat) {
+// Blocks that do not repeat: the memo goes cold (no compares, no copies) and tries again one
+// block in RememberPolicy::kRetryEvery; a block found again makes it hot.
+TEST(InboundBlockMemo, GoesColdWhenBlocksDoNotRepeat) {
   h2::InboundBlockMemo memo;
   const std::vector<h2::Header> fields = {{":status", "200", false}};
   const uint8_t token = 8;
   const std::vector<uint8_t> first = {0x88};
   ASSERT_TRUE(memo.may_remember(first.size()));
   memo.remember(first, 1, fields, &token, 0, {});
-  // Different blocks: each is looked up (a miss), then not copied in, until the retry.
-  for (uint8_t b = 1; b < h2::RememberPolicy::kRetryEvery; ++b) {
-    const std::vector<uint8_t> other = {0x89, b};
-    EXPECT_EQ(memo.find(other, 1), nullptr);
-    EXPECT_FALSE(memo.may_remember(other.size())) << int{b};
+  const std::vector<uint8_t> different = {0x89};
+  EXPECT_EQ(memo.find(different, 1), nullptr);  // the miss that uses up the first's credit
+  for (uint32_t i = 1; i < h2::RememberPolicy::kRetryEvery; ++i) {
+    EXPECT_FALSE(memo.may_remember(2)) << i;
+    EXPECT_EQ(memo.find(first, 1), nullptr) << i;  // cold: not even the kept block is looked up
   }
-  EXPECT_NE(memo.find(first, 1), nullptr);  // kept, and the hit restores the credit
+  // The retry: remembered on trial and looked for next.
+  const std::vector<uint8_t> repeated = {0x89, 0x01};
+  ASSERT_TRUE(memo.may_remember(repeated.size()));
+  memo.remember(repeated, 1, fields, &token, 0, {});
+  EXPECT_NE(memo.find(repeated, 1), nullptr);
   memo.end_loans();
-  const std::vector<uint8_t> other = {0x8a};
-  EXPECT_EQ(memo.find(other, 1), nullptr);
-  EXPECT_TRUE(memo.may_remember(other.size()));
+  EXPECT_TRUE(memo.may_remember(repeated.size()));  // hot again
 }
 
-TEST(RememberPolicy, AHitRestoresTheCreditAndMissesUseItUp) {
+TEST(RememberPolicy, MissesMakeItColdARetriedHitMakesItHot) {
   h2::RememberPolicy p;
-  EXPECT_TRUE(p.worth_remembering());  // the first block
-  p.miss();
-  int yes = 0;
-  for (int i = 0; i < 64; ++i) yes += p.worth_remembering() ? 1 : 0;
-  EXPECT_EQ(yes, 64 / static_cast<int>(h2::RememberPolicy::kRetryEvery));
-  p.hit();
+  EXPECT_TRUE(p.worth_looking());  // the first block is remembered and looked for
+  EXPECT_TRUE(p.worth_remembering());
+  p.looked(false);
+  EXPECT_FALSE(p.worth_looking());
+  int remembered = 0;
+  for (uint32_t i = 1; i < h2::RememberPolicy::kRetryEvery; ++i)
+    remembered += p.worth_remembering() ? 1 : 0;
+  EXPECT_EQ(remembered, 0);
+  EXPECT_TRUE(p.worth_remembering());  // the retry ...
+  EXPECT_TRUE(p.worth_looking());      // ... is looked for once
+  p.looked(false);
+  EXPECT_FALSE(p.worth_looking());
+  for (uint32_t i = 1; i < h2::RememberPolicy::kRetryEvery; ++i) p.worth_remembering();
+  EXPECT_TRUE(p.worth_remembering());
+  p.looked(true);  // found: hot, with kCredit misses to spare
   for (int i = 0; i < h2::RememberPolicy::kCredit; ++i) {
+    EXPECT_TRUE(p.worth_looking()) << i;
     EXPECT_TRUE(p.worth_remembering()) << i;
-    p.miss();
+    p.looked(false);
   }
-  EXPECT_FALSE(p.worth_remembering());
+  EXPECT_FALSE(p.worth_looking());
 }
 
 // What the memo's generation check stands on.
