@@ -2,6 +2,7 @@
 #include "closed_streams.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -74,8 +75,11 @@ void ClosedStreamMemory::insert(uint32_t id, std::optional<StreamClosedBy> close
   if (id == 0) throw std::invalid_argument("stream 0 cannot be closed");
   if (capacity_ == 0) return;
   const uint8_t by = closed_by ? static_cast<uint8_t>(*closed_by) : kUnknown;
+  // The empty slot the first probe ends on stays the new id's place unless an eviction
+  // shifts entries or the table grows; then it is probed again.
+  size_t slot = SIZE_MAX;
   if (!keys_.empty()) {
-    const size_t slot = probe(id);
+    slot = probe(id);
     if (keys_[slot] == id) {
       values_[slot] = by;
       return;
@@ -83,6 +87,7 @@ void ClosedStreamMemory::insert(uint32_t id, std::optional<StreamClosedBy> close
   }
   if (order_.size() == capacity_) {  // full: the oldest id makes room and its ring cell is reused
     erase_slot(probe(order_[oldest_]));
+    slot = SIZE_MAX;
     order_[oldest_] = id;
     if (++oldest_ == capacity_) oldest_ = 0;  // (a compare, not a division per stream)
   } else {
@@ -92,9 +97,12 @@ void ClosedStreamMemory::insert(uint32_t id, std::optional<StreamClosedBy> close
     order_.push_back(id);
     // Keep the load factor at most 1/2; the table therefore ends at the power of two >= 2 *
     // capacity and stops growing once the ring is full.
-    if (order_.size() * 2 > keys_.size()) grow_table();
+    if (order_.size() * 2 > keys_.size()) {
+      grow_table();
+      slot = SIZE_MAX;
+    }
   }
-  const size_t slot = probe(id);
+  if (slot == SIZE_MAX) slot = probe(id);
   keys_[slot] = id;
   values_[slot] = by;
 }
