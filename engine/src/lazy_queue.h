@@ -1,7 +1,8 @@
 // A FIFO that costs nothing until used: std::deque allocates a map and a 512-byte node on
 // construction (libstdc++), which every idle connection would pay for queues that are almost
 // always empty (events held back by a full mailbox, requests waiting for MAX_CONCURRENT_STREAMS).
-// Storage is released whenever the queue drains.
+// Storage is released whenever the queue drains (pop_front), or when the owner says so
+// (pop_front_keep_storage, then release).
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,34 @@ class LazyQueue {
   }
   void clear() {
     std::vector<T>().swap(items_);
+    head_ = 0;
+  }
+  // Like pop_front, but a queue that drains keeps its storage: for one that fills and drains
+  // over and over while its owner is busy (the owner calls release() once it is idle).
+  void pop_front_keep_storage() {
+    if (++head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    }
+  }
+  void release() {
+    if (empty()) clear();
+  }
+  // Storage handed over between queues (a pool of them): an empty queue's vector, or a
+  // vector for an empty queue that has none.
+  size_t capacity() const noexcept { return items_.capacity(); }
+  std::vector<T> take_storage() {
+    std::vector<T> out;
+    if (empty()) {
+      items_.clear();
+      head_ = 0;
+      out.swap(items_);
+    }
+    return out;
+  }
+  void adopt(std::vector<T>&& storage) {
+    if (items_.capacity() != 0 || !storage.empty()) return;
+    items_.swap(storage);
     head_ = 0;
   }
 

@@ -48,6 +48,16 @@ struct StreamTail {
   std::string trailers;         // header blob, sent once the body is out
 };
 
+// Storage a worker keeps for its connections to reuse instead of allocating: the tails of
+// finished streams (a file body or trailers need one per stream) and the segment queues of
+// connections gone idle. Bounded: ~25 KB of tails and 16 queues per worker at most.
+struct WorkerSpares {
+  static constexpr size_t kMaxTails = 256;
+  static constexpr size_t kMaxSegmentQueues = 16;
+  std::vector<std::unique_ptr<StreamTail>> tails;
+  std::vector<std::vector<OutSegment>> segment_queues;
+};
+
 struct GatherSend {
   msghdr msg{};
   std::vector<iovec> iov;
@@ -78,10 +88,6 @@ struct StreamOut {
     return memory_size() + (tail ? tail->file.length + tail->later_bytes : 0);
   }
   bool file_queued() const { return tail && (tail->file.file || !tail->later.empty()); }
-  StreamTail& ensure_tail() {
-    if (!tail) tail = std::make_unique<StreamTail>();
-    return *tail;
-  }
   bool done() const { return remote_ended && local_ended && pending_size() == 0 && !has_trailers; }
 };
 
@@ -126,6 +132,7 @@ struct Session {
   // sendmsg whose iovecs point into our buffers and the files' mappings: no user-space copy.
   LazyQueue<OutSegment> segments;
   uint64_t segment_bytes = 0;  // frame and file bytes still in `segments`
+  WorkerSpares* spares = nullptr;  // the worker's reusable storage (set by the worker)
   // The gathered sendmsg's header and iovecs: allocated with the first file body, kept (up
   // to 64 iovecs, 1 KiB) for the connection's life.
   std::unique_ptr<GatherSend> gather;
@@ -195,9 +202,30 @@ struct Session {
     stream_ids.push_back(id);
     return streams.back();
   }
+  // `st`'s tail, a spare one when the worker has it.
+  StreamTail& tail_of(StreamOut& st) {
+    if (!st.tail) {
+      if (spares && !spares->tails.empty()) {
+        st.tail = std::move(spares->tails.back());
+        spares->tails.pop_back();
+      } else {
+        st.tail = std::make_unique<StreamTail>();
+      }
+    }
+    return *st.tail;
+  }
+
   void remove(uint32_t id) {
     if (StreamOut* st = find(id)) {
       if (st->sent_unreported != 0) sent_of_removed.push_back({id, st->sent_unreported});
+      if (st->tail && spares && spares->tails.size() < WorkerSpares::kMaxTails) {
+        StreamTail& t = *st->tail;
+        t.file = BodyChunk{};  // lets go of the file
+        t.later.clear();
+        t.later_bytes = 0;
+        t.trailers.clear();
+        spares->tails.push_back(std::move(st->tail));
+      }
       if (st != &streams.back()) {
         *st = std::move(streams.back());
         const auto index = static_cast<uint32_t>(st - streams.data());

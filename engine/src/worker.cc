@@ -158,12 +158,13 @@ void Worker::run(const std::function<void()>& ready) {
     if (!handler_timers_.empty()) run_handler_timers(now);
     if (connects_.size() != free_connects_.size()) expire_connects(now);
     if (!waiting_buffers_.empty() && buffers_->available() > 0) {
-      std::vector<Session*> waiting;
-      waiting.swap(waiting_buffers_);
-      for (Session* s : waiting) {
+      // Swapped with a member, not a local: both vectors keep their storage.
+      rearming_.swap(waiting_buffers_);
+      for (Session* s : rearming_) {
         s->waiting_buffers = false;
         if (!s->closing && !s->recv_paused) arm_recv(*s);
       }
+      rearming_.clear();
     }
     if (stopping_ && now >= stop_deadline_) {
       for (auto& s : sessions_)
@@ -284,6 +285,7 @@ Session* Worker::add_session(int fd, bool client, uint64_t user_tag, unsigned ac
       std::make_unique<Session>(static_cast<uint16_t>(index_), slot, gen, fd, client, kBufferGroup,
                                 client ? h2_client_config_ : h2_server_config_);
   Session& s = *sessions_[slot];
+  s.spares = &spares_;
   s.user_tag = user_tag;
   s.actor = actor;
   s.log_budget = config_.log_lines_per_connection;
@@ -595,6 +597,11 @@ void Worker::release_idle_output(Session& s) {
   // An idle connection keeps no output storage at all: take back the (empty) buffer the
   // connection was given at the last swap. lend_output gives it one again before it writes.
   if (!s.streams.empty() || s.conn.outbound_buffer_size() != 0) return;
+  if (s.segments.empty() && s.segments.capacity() != 0 &&
+      spares_.segment_queues.size() < WorkerSpares::kMaxSegmentQueues) {
+    spares_.segment_queues.push_back(s.segments.take_storage());
+  }
+  s.segments.release();
   h2::ByteBuffer spare;
   s.conn.take_data_to_send(spare);
   s.conn_has_buffer = false;
@@ -792,7 +799,7 @@ void Worker::cmd_send_file(StreamRef ref, FileRef file, uint64_t offset, uint64_
     chunk.file = std::move(file);
     chunk.offset = offset;
     chunk.length = length;
-    StreamTail& t = st->ensure_tail();
+    StreamTail& t = s->tail_of(*st);
     if (st->pending_size() == 0) {
       t.file = std::move(chunk);
     } else {
@@ -826,7 +833,7 @@ void Worker::cmd_send_trailers(StreamRef ref, h2::HeaderList trailers) {
   Session* s = nullptr;
   StreamOut* st = body_stream(ref, /*end_stream=*/true, s);  // trailers end the stream
   if (!st) return;
-  st->ensure_tail().trailers = header_blob(trailers);
+  s->tail_of(*st).trailers = header_blob(trailers);
   st->has_trailers = true;
   if (st->pending_size() == 0) send_trailers_now(*s, *st);
   if (st->done()) stream_finished(*s, ref.stream_id);
@@ -1273,6 +1280,10 @@ void Worker::schedule(Session& s) {
 }
 
 void Worker::cut_output(Session& s, FileRef file, uint64_t offset, uint64_t length) {
+  if (s.segments.capacity() == 0 && !spares_.segment_queues.empty()) {
+    s.segments.adopt(std::move(spares_.segment_queues.back()));
+    spares_.segment_queues.pop_back();
+  }
   OutSegment seg;
   seg.bytes = pooled_buffer();
   s.conn_has_buffer = seg.bytes.capacity() != 0;
@@ -1404,7 +1415,7 @@ void Worker::consume_segments(Session& s, uint64_t n) {
     n -= from_file;
     if (seg.bytes_off == seg.bytes.size() && seg.length == 0) {
       recycle_buffer(std::move(seg.bytes));
-      s.segments.pop_front();
+      s.segments.pop_front_keep_storage();  // released with the output when idle
     }
   }
 }

@@ -173,10 +173,12 @@ class Worker {
   std::vector<Session*> flush_batch_;  // flush_dirty's current round
   std::vector<Session*> held_;             // sessions with messages held back (threaded)
   std::vector<Session*> waiting_buffers_;  // recv ended with ENOBUFS
+  std::vector<Session*> rearming_;         // the run loop's copy of them while rearming
   std::vector<PendingConnect> connects_;
   std::vector<uint32_t> free_connects_;
   std::vector<h2::ByteBuffer> buffer_pool_;  // send buffers of idle connections, reused
   size_t buffer_pool_bytes_ = 0;
+  WorkerSpares spares_;  // stream tails and segment queues, reused
 
   // Threaded mode.
   std::vector<Mailbox*> mailboxes_;
