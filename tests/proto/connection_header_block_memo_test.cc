@@ -166,14 +166,18 @@ TEST(HeaderBlockMemo, FindNeedsTheSameKeyGenerationAndFields) {
 // and never hit: after a run of misses the memo goes cold and only retries now and then.
 TEST(HeaderBlockMemo, GoesColdWhenListsDoNotRepeat) {
   h2::HeaderBlockMemo memo;
-  const std::vector<h2::Header> first = to_headers({{":status", "200"}});
+  // (The pairs own the strings the header views point at.)
+  const HeaderPairs first_pairs = {{":status", "200"}};
+  const std::vector<h2::Header> first = to_headers(first_pairs);
   const uint8_t block[] = {0x88};
   memo.remember(first, 1, 7, block);
-  std::vector<h2::Header> other = to_headers({{":status", "200"}, {"x", "0"}});
+  HeaderPairs other_pairs = {{":status", "200"}, {"x", "0"}};
+  std::vector<h2::Header> other = to_headers(other_pairs);
   EXPECT_EQ(memo.find(other, 1, 7), nullptr);  // a miss: cold from here
   for (uint32_t i = 1; i < h2::RememberPolicy::kRetryEvery; ++i) {
-    other = to_headers({{":status", "200"}, {"x", std::to_string(i)}});
-    memo.remember(other, 1, 7, block);  // not copied in
+    other_pairs[1].second = std::to_string(i);
+    other = to_headers(other_pairs);
+    memo.remember(other, 1, 7, block);                // not copied in
     EXPECT_EQ(memo.find(first, 1, 7), nullptr) << i;  // and not looked up
   }
   memo.remember(other, 1, 7, block);  // the retry: copied in, looked for once
