@@ -66,6 +66,15 @@ Settings::Settings(bool client, std::initializer_list<std::pair<uint16_t, int64_
       entries_.push_back(Entry{code, true, v, 0});
     }
   }
+  refresh_cache();
+}
+
+void Settings::refresh_cache() noexcept {
+  // The fallbacks are the RFC 9113 §6.5.2 initial values, like the typed views below.
+  initial_window_size_ = get(id::kInitialWindowSize).value_or(65535);
+  const std::optional<uint32_t> max_streams = get(id::kMaxConcurrentStreams);
+  has_max_concurrent_streams_ = max_streams.has_value();
+  max_concurrent_streams_ = max_streams.value_or(0);
 }
 
 const Settings::Entry* Settings::find(uint16_t code) const noexcept {
@@ -105,6 +114,7 @@ void Settings::erase(uint16_t code) noexcept {
     if (it->code == code) {
       entries_.erase(it);
       std::erase_if(pending_, [code](const Pending& p) { return p.code == code; });
+      refresh_cache();
       return;
     }
   }
@@ -146,6 +156,7 @@ void Settings::acknowledge_entry(Entry& e, ChangedSettings& changed) {
 ChangedSettings Settings::acknowledge() {
   ChangedSettings changed;
   for (Entry& e : entries_) acknowledge_entry(e, changed);
+  refresh_cache();
   return changed;
 }
 
@@ -155,6 +166,7 @@ ChangedSettings Settings::acknowledge(std::span<const uint16_t> codes) {
     if (std::find(codes.begin(), codes.end(), e.code) == codes.end()) continue;
     acknowledge_entry(e, changed);
   }
+  refresh_cache();
   return changed;
 }
 
@@ -181,17 +193,8 @@ bool Settings::enable_push() const noexcept {
   return get(id::kEnablePush).value_or(1) != 0;
 }
 
-uint32_t Settings::initial_window_size() const noexcept {
-  return get(id::kInitialWindowSize).value_or(65535);
-}
-
 uint32_t Settings::max_frame_size() const noexcept {
   return get(id::kMaxFrameSize).value_or(frame::kDefaultMaxFrameSize);
-}
-
-uint64_t Settings::max_concurrent_streams() const noexcept {
-  if (std::optional<uint32_t> v = get(id::kMaxConcurrentStreams)) return *v;
-  return kUnboundedConcurrentStreams;
 }
 
 std::optional<uint32_t> Settings::max_header_list_size() const noexcept {

@@ -541,6 +541,20 @@ struct Model {
   }
 };
 
+// Every typed view against the current value it reads (RFC 9113 §6.5.2 initial values when
+// there is none).
+void expect_typed_views_match_values(const Settings& s) {
+  EXPECT_EQ(s.header_table_size(), s.get(id::kHeaderTableSize).value_or(4096));
+  EXPECT_EQ(s.enable_push(), s.get(id::kEnablePush).value_or(1) != 0);
+  EXPECT_EQ(s.initial_window_size(), s.get(id::kInitialWindowSize).value_or(65535));
+  EXPECT_EQ(s.max_frame_size(), s.get(id::kMaxFrameSize).value_or(16384));
+  const std::optional<uint32_t> max_streams = s.get(id::kMaxConcurrentStreams);
+  EXPECT_EQ(s.max_concurrent_streams(),
+            max_streams ? uint64_t{*max_streams} : Settings::kUnboundedConcurrentStreams);
+  EXPECT_EQ(s.max_header_list_size(), s.get(id::kMaxHeaderListSize));
+  EXPECT_EQ(s.enable_connect_protocol(), s.get(id::kEnableConnectProtocol).value_or(0) != 0);
+}
+
 TEST(SettingsProperty, RandomSetAcknowledgeEraseSequencesMatchModel) {
   const uint16_t codes[] = {id::kHeaderTableSize,
                             id::kEnablePush,
@@ -582,8 +596,40 @@ TEST(SettingsProperty, RandomSetAcknowledgeEraseSequencesMatchModel) {
       ASSERT_EQ(s.has_pending(), m.has_pending());
       ASSERT_EQ(s.size(), m.current().size());
       for (uint16_t c : codes) ASSERT_EQ(s.get(c), m.get(c));
+      expect_typed_views_match_values(s);
     }
   }
+}
+
+// The typed views the connection reads per stream are cached fields; after each kind of
+// change they must say what a lookup of the current value says.
+TEST(SettingsTypedViews, CachedViewsFollowEveryKindOfChange) {
+  Settings s(/*client=*/true, {{id::kMaxConcurrentStreams, 7}, {id::kInitialWindowSize, 100}});
+  expect_typed_views_match_values(s);
+  EXPECT_EQ(s.initial_window_size(), 100u);
+  EXPECT_EQ(s.max_concurrent_streams(), 7u);
+
+  s.set(id::kInitialWindowSize, 200);
+  s.set(id::kMaxConcurrentStreams, 9);
+  EXPECT_EQ(s.initial_window_size(), 100u);  // pending: not current yet
+  EXPECT_EQ(s.max_concurrent_streams(), 7u);
+  const uint16_t only_window[] = {id::kInitialWindowSize};
+  s.acknowledge(only_window);
+  expect_typed_views_match_values(s);
+  EXPECT_EQ(s.initial_window_size(), 200u);
+  EXPECT_EQ(s.max_concurrent_streams(), 7u);
+  s.acknowledge();
+  EXPECT_EQ(s.max_concurrent_streams(), 9u);
+
+  const Settings copy = s;
+  expect_typed_views_match_values(copy);
+  EXPECT_EQ(copy.max_concurrent_streams(), 9u);
+
+  s.erase(id::kMaxConcurrentStreams);
+  s.erase(id::kInitialWindowSize);
+  expect_typed_views_match_values(s);
+  EXPECT_EQ(s.max_concurrent_streams(), Settings::kUnboundedConcurrentStreams);
+  EXPECT_EQ(s.initial_window_size(), 65535u);
 }
 
 }  // namespace

@@ -74,9 +74,14 @@ class Settings {
   // Typed views of the current values.
   uint32_t header_table_size() const noexcept;
   bool enable_push() const noexcept;
-  uint32_t initial_window_size() const noexcept;
+  // The two the connection reads for every new stream are kept in plain fields, refreshed
+  // wherever a current value changes (construction, acknowledge, erase): a load instead of
+  // a search through the entries.
+  uint32_t initial_window_size() const noexcept { return initial_window_size_; }
   uint32_t max_frame_size() const noexcept;
-  uint64_t max_concurrent_streams() const noexcept;  // kUnboundedConcurrentStreams if unset
+  uint64_t max_concurrent_streams() const noexcept {  // kUnboundedConcurrentStreams if unset
+    return has_max_concurrent_streams_ ? max_concurrent_streams_ : kUnboundedConcurrentStreams;
+  }
   std::optional<uint32_t> max_header_list_size() const noexcept;
   bool enable_connect_protocol() const noexcept;
 
@@ -100,8 +105,13 @@ class Settings {
   // Removes and returns the oldest pending value of `code` (there must be one).
   uint32_t take_pending(Entry& e) noexcept;
   void acknowledge_entry(Entry& e, ChangedSettings& changed);
+  // Recomputes the cached typed views from the entries (after any change of a current value).
+  void refresh_cache() noexcept;
   std::vector<Entry> entries_;
   std::vector<Pending> pending_;
+  uint32_t initial_window_size_ = 65535;
+  uint32_t max_concurrent_streams_ = 0;
+  bool has_max_concurrent_streams_ = false;
 };
 
 }  // namespace h2
