@@ -701,9 +701,14 @@ struct H2Connection::Impl {
     s.out_arena.reset();
     rules::OutboundSummary summary;
     if (c.config_.normalize_outbound_headers) {
-      rules::normalize_outbound(headers, c.config_.split_outbound_cookies, s.out_arena,
-                                s.out_headers, s.out_tokens, summary);
-      headers = s.out_headers;
+      // Usually the caller's list is already normalized: then it is encoded as it is,
+      // without a normalized copy.
+      if (!rules::classify_if_normalized(headers, cfg.split_outbound_cookies, s.out_tokens,
+                                         summary)) {
+        rules::normalize_outbound(headers, cfg.split_outbound_cookies, s.out_arena,
+                                  s.out_headers, s.out_tokens, summary);
+        headers = s.out_headers;
+      }
     } else {
       rules::classify_outbound(headers, s.out_tokens, summary);
     }

@@ -415,6 +415,31 @@ void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValid
   check_regular_block(summary, flags);
 }
 
+bool classify_if_normalized(HeaderList in, bool split_cookies, std::vector<Token>& tokens,
+                            OutboundSummary& summary) {
+  tokens.clear();
+  summary = {};
+  tokens.reserve(in.size());
+  for (const Header& h : in) {
+    // A field normalize_outbound would emit exactly as it is: a name that needs no strip or
+    // lowercasing (a known name always; another one without uppercase or edge whitespace),
+    // not connection-specific, not a cookie to split, a value with nothing to strip, and a
+    // never-indexed flag the sensitivity rule would not change.
+    Token token = field_name::classify(h.name);
+    if (token == field_name::kOther) {
+      if (has_upper(h.name) || strip(h.name).size() != h.name.size()) return false;
+    } else if (field_name::is_connection_specific(token) ||
+               (token == field_name::kCookie && split_cookies)) {
+      return false;
+    }
+    if (strip(h.value).size() != h.value.size()) return false;
+    if (!h.never_indexed && is_sensitive(token, h.value)) return false;
+    tokens.push_back(token);
+    note_outbound(summary, token, h.name, h.value);
+  }
+  return true;
+}
+
 void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary) {
   tokens.clear();
   summary = {};

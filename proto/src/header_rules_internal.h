@@ -122,6 +122,11 @@ struct OutboundSummary : PseudoSummary {};
 // what validate_outbound needs.
 void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::vector<Header>& out,
                         std::vector<Token>& out_tokens, OutboundSummary& summary);
+// The fast path of normalize_outbound: true when normalizing `in` would give back `in`
+// itself (every field emitted unchanged, none dropped or split), with `tokens` and `summary`
+// filled as normalize_outbound fills them; false (and the outputs unspecified) otherwise.
+bool classify_if_normalized(HeaderList in, bool split_cookies, std::vector<Token>& tokens,
+                            OutboundSummary& summary);
 // Without normalization: the tokens and the summary of `headers` as they are.
 void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary);
 // Outbound validation (rules 3-11) of a block whose fields and tokens came with `summary`:

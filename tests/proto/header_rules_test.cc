@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "h2/exceptions.h"
+#include "header_rules_internal.h"
 
 namespace h2 {
 namespace hpack {
@@ -950,6 +952,114 @@ TEST(HeaderRulesWordScans, NulCrLfFoundAtEveryPositionOfLongValues) {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection's fast path for outbound normalization (rules::classify_if_normalized): a
+// list it accepts must be exactly what normalize_outbound makes of it, with the same tokens
+// and summary; and it may decline only lists that normalization changes (or, with cookie
+// splitting on, that hold a cookie).
+
+bool same_summary(const rules::OutboundSummary& a, const rules::OutboundSummary& b) {
+  return a.pseudo == b.pseudo && a.regular_seen == b.regular_seen && a.irregular == b.irregular &&
+         a.method == b.method && a.method.data() == b.method.data();
+}
+
+void expect_fast_path_agrees(const Block& in, bool split_cookies, int* taken = nullptr) {
+  std::vector<field_name::Token> fast_tokens;
+  rules::OutboundSummary fast_summary;
+  const bool fast = rules::classify_if_normalized(in, split_cookies, fast_tokens, fast_summary);
+  Arena arena;
+  Block out;
+  std::vector<field_name::Token> tokens;
+  rules::OutboundSummary summary;
+  rules::normalize_outbound(in, split_cookies, arena, out, tokens, summary);
+  const bool unchanged =
+      out.size() == in.size() && std::equal(out.begin(), out.end(), in.begin(), [](auto& a, auto& b) {
+        return a.name.data() == b.name.data() && a.name.size() == b.name.size() &&
+               a.value.data() == b.value.data() && a.value.size() == b.value.size() &&
+               a.never_indexed == b.never_indexed;
+      });
+  if (fast) {
+    EXPECT_TRUE(unchanged) << testing::PrintToString(in);
+    EXPECT_EQ(fast_tokens, tokens) << testing::PrintToString(in);
+    EXPECT_TRUE(same_summary(fast_summary, summary)) << testing::PrintToString(in);
+    if (taken) ++*taken;
+  } else {
+    const bool has_cookie = std::any_of(in.begin(), in.end(), [](const Header& h) {
+      return field_name::classify(h.name) == field_name::kCookie;
+    });
+    EXPECT_TRUE(!unchanged || (split_cookies && has_cookie)) << testing::PrintToString(in);
+  }
+}
+
+TEST(HeaderRulesNormalizedFastPath, TypicalListsTakeItAndAgree) {
+  const Block request = {field(":method", "GET"), field(":scheme", "https"),
+                         field(":authority", "www.example.com"), field(":path", "/index.html"),
+                         field("user-agent", "Mozilla/5.0"), field("accept", "*/*"),
+                         field("cookie", "session=8f14e45fceea167a5a36dedd4bea2543; theme=dark"),
+                         field("x-request-id", "42")};
+  int taken = 0;
+  expect_fast_path_agrees(request, false, &taken);
+  expect_fast_path_agrees(base_request(), false, &taken);
+  expect_fast_path_agrees({field(":status", "200"), field("content-length", "100")}, true, &taken);
+  EXPECT_EQ(taken, 3);
+}
+
+TEST(HeaderRulesNormalizedFastPath, ListsNormalizationChangesAreDeclined) {
+  const Block lists[] = {
+      with(base_request(), {field("X-Upper", "v")}),
+      with(base_request(), {field(" x-padded", "v")}),
+      with(base_request(), {field("x-padded-value", " v")}),
+      with(base_request(), {field("accept", "v\t")}),
+      with(base_request(), {field("connection", "close")}),
+      with(base_request(), {field("upgrade", "h2c")}),
+      with(base_request(), {field("authorization", "secret")}),
+      with(base_request(), {field("proxy-authorization", "secret")}),
+      with(base_request(), {field("cookie", "short=1")}),
+      with(base_request(), {field("Cookie", "a-rather-long-cookie-value=1")}),
+  };
+  for (const Block& b : lists) {
+    std::vector<field_name::Token> tokens;
+    rules::OutboundSummary summary;
+    EXPECT_FALSE(rules::classify_if_normalized(b, false, tokens, summary))
+        << testing::PrintToString(b);
+    expect_fast_path_agrees(b, false);
+    expect_fast_path_agrees(b, true);
+  }
+  // Already never-indexed sensitive fields are left as they are: the fast path takes them.
+  int taken = 0;
+  expect_fast_path_agrees(with(base_request(), {field("authorization", "secret", true),
+                                                field("cookie", "short=1", true)}),
+                          false, &taken);
+  EXPECT_EQ(taken, 1);
+  // With splitting on, a cookie always goes the slow way.
+  std::vector<field_name::Token> tokens;
+  rules::OutboundSummary summary;
+  EXPECT_FALSE(rules::classify_if_normalized(
+      with(base_request(), {field("cookie", "a-rather-long-cookie-value=1")}), true, tokens,
+      summary));
+}
+
+TEST(HeaderRulesNormalizedFastPath, RandomListsAgreeWithNormalization) {
+  std::mt19937 rng(20261126);
+  const std::string_view names[] = {":method", ":path", ":authority", ":status", ":protocol",
+                                    ":custom", "cookie", "Cookie", "accept", "ACCEPT", "te",
+                                    "host", "connection", "keep-alive", "transfer-encoding",
+                                    "authorization", "proxy-authorization", "x-custom",
+                                    " x-custom", "x-custom\t", "", "content-length"};
+  const std::string_view values[] = {"", "v", " v", "v ", "\tv", "a; b", "a;b",
+                                     "a-value-longer-than-twenty-bytes", " ", "GET", "/"};
+  int taken = 0;
+  for (int round = 0; round < 3000; ++round) {
+    Block block;
+    const size_t n = rng() % 7;
+    for (size_t i = 0; i < n; ++i)
+      block.push_back(field(names[rng() % std::size(names)], values[rng() % std::size(values)],
+                            rng() % 4 == 0));
+    expect_fast_path_agrees(block, rng() % 2 == 0, &taken);
+  }
+  EXPECT_GT(taken, 100);  // the comparison above ran on accepted lists, not just declined ones
 }
 
 }  // namespace
