@@ -40,11 +40,4 @@ StaticNameRange find_static_name(std::string_view name, uint32_t name_hash) noex
   }
 }
 
-size_t find_static_field(StaticNameRange range, std::string_view value) noexcept {
-  for (size_t i = range.first; i < range.first + range.count; ++i) {
-    if (h2::detail::bytes_equal(kStaticTable[i].value, value)) return i;
-  }
-  return 0;
-}
-
 }  // namespace h2::hpack::detail

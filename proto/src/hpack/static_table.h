@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "bytes_equal.h"
 #include "hpack/hash.h"
 
 namespace h2::hpack::detail {
@@ -139,7 +140,16 @@ constexpr StaticNameRange static_name_range(size_t first) noexcept {
 // `name_hash` must be hash_string(name).
 StaticNameRange find_static_name(std::string_view name, uint32_t name_hash) noexcept;
 
-// The static index of (name, value), or 0.
-size_t find_static_field(StaticNameRange range, std::string_view value) noexcept;
+// The static index of (name, value), or 0. Inline: the default encoder asks for every field
+// whose value is short enough to be a static one.
+inline size_t find_static_field(StaticNameRange range, std::string_view value) noexcept {
+  const size_t end = size_t{range.first} + range.count;
+  for (size_t i = range.first; i < end; ++i) {
+    const std::string_view v = kStaticTable[i].value;
+    if (v.size() == value.size() && h2::detail::same_bytes(v.data(), value.data(), v.size()))
+      return i;
+  }
+  return 0;
+}
 
 }  // namespace h2::hpack::detail
