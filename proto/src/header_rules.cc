@@ -470,6 +470,13 @@ size_t normalize_inbound_in_place(Header* fields, Token* tokens, size_t n, Arena
     joined_size += fields[i].value.size();
   }
   if (cookies == 0) return n;
+  if (cookies == 1 && first_cookie == n - 1) {
+    // One cookie, already last (the usual block): it only becomes never-indexed; its value
+    // and its checked bit stay as they are.
+    fields[first_cookie].never_indexed = true;
+    if (checked_values && n < 64) *checked_values &= (uint64_t{1} << n) - 1;
+    return n;
+  }
   const uint64_t checked = checked_values ? *checked_values : 0;
   auto is_checked = [checked](size_t i) { return i < 64 && ((checked >> i) & 1) != 0; };
   // The joined value passes the value rule when every crumb does: its ends are the ends of
