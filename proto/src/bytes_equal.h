@@ -26,7 +26,8 @@ inline uint32_t load_u32(const char* p) noexcept {
 }
 
 // a[0..n) == b[0..n).
-inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
+// Always inlined: the call costs as much as a short compare, and large callers stop inlining it.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
 #if defined(__SSE2__)
   if (n >= 16) {
     // Sixteen bytes per step, differences accumulated, the last 16 maybe overlapping: the

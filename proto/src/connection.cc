@@ -269,6 +269,10 @@ struct H2Connection::Impl {
     std::vector<Token> out_tokens;
     ByteBuffer out_block;
     HeaderBlockMemo memo;
+    // Blocks to send the general way before trying the one-pass encoding again: a list that
+    // adds a table entry every time (a changing indexed value) gives the attempt up each
+    // time, so after a failure it is left out for a few blocks.
+    uint8_t one_pass_pause = 0;
   };
   std::unique_ptr<HeaderScratch> scratch;
   HeaderScratch& hs() {
@@ -698,8 +702,23 @@ struct H2Connection::Impl {
     if (memoize)
       if (const ByteBuffer* block = s.memo.find(headers, key, generation)) return block->view();
     const HeaderList original = headers;
-    s.out_arena.reset();
+    s.out_block.clear();
     rules::OutboundSummary summary;
+    if (cfg.normalize_outbound_headers && s.one_pass_pause == 0) {
+      // The usual block: already normalized, encoded in the pass that checks it, without
+      // touching the encoder's table, so validation's whole-block rules can still refuse it.
+      if (rules::encode_if_normalized(headers, cfg.split_outbound_cookies, encoder, s.out_block,
+                                      summary)) {
+        if (cfg.validate_outbound_headers)
+          rules::validate_outbound(headers, /*tokens=*/nullptr, summary, flags);
+        if (memoize) s.memo.remember(original, key, generation, s.out_block.view());
+        return s.out_block.view();
+      }
+      s.one_pass_pause = 8;
+    } else if (s.one_pass_pause != 0) {
+      --s.one_pass_pause;
+    }
+    s.out_arena.reset();
     if (c.config_.normalize_outbound_headers) {
       // Usually the caller's list is already normalized: then it is encoded as it is,
       // without a normalized copy.
@@ -714,7 +733,6 @@ struct H2Connection::Impl {
     }
     if (c.config_.validate_outbound_headers)
       rules::validate_outbound(headers, s.out_tokens.data(), summary, flags);
-    s.out_block.clear();
     encoder.encode(headers, s.out_tokens, s.out_block);
     if (memoize && encoder.state_generation() == generation)
       s.memo.remember(original, key, generation, s.out_block.view());

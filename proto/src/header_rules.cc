@@ -14,6 +14,7 @@
 #include "field_value.h"
 #include "h2/exceptions.h"
 #include "header_rules_internal.h"
+#include "hpack/encoder_impl.h"
 
 namespace h2 {
 namespace {
@@ -415,28 +416,73 @@ void validate_inbound(HeaderList headers, const Token* tokens, const HeaderValid
   check_regular_block(summary, flags);
 }
 
+namespace {
+// Whether normalize_outbound would emit `h` exactly as it is: a name that needs no strip or
+// lowercasing (a known name always; another one without uppercase or edge whitespace), not
+// connection-specific, not a cookie to split, a value with nothing to strip, and a
+// never-indexed flag the sensitivity rule would not change. `token` is the name's token.
+[[gnu::always_inline]] inline bool is_normalized(const Header& h, Token token,
+                                                 bool split_cookies) noexcept {
+  if (token == field_name::kOther) {
+    if (has_upper(h.name) || strip(h.name).size() != h.name.size()) return false;
+  } else if (field_name::is_connection_specific(token) ||
+             (token == field_name::kCookie && split_cookies)) {
+    return false;
+  }
+  if (strip(h.value).size() != h.value.size()) return false;
+  return h.never_indexed || !is_sensitive(token, h.value);
+}
+}  // namespace
+
 bool classify_if_normalized(HeaderList in, bool split_cookies, std::vector<Token>& tokens,
                             OutboundSummary& summary) {
   tokens.clear();
   summary = {};
   tokens.reserve(in.size());
   for (const Header& h : in) {
-    // A field normalize_outbound would emit exactly as it is: a name that needs no strip or
-    // lowercasing (a known name always; another one without uppercase or edge whitespace),
-    // not connection-specific, not a cookie to split, a value with nothing to strip, and a
-    // never-indexed flag the sensitivity rule would not change.
-    Token token = field_name::classify(h.name);
-    if (token == field_name::kOther) {
-      if (has_upper(h.name) || strip(h.name).size() != h.name.size()) return false;
-    } else if (field_name::is_connection_specific(token) ||
-               (token == field_name::kCookie && split_cookies)) {
-      return false;
-    }
-    if (strip(h.value).size() != h.value.size()) return false;
-    if (!h.never_indexed && is_sensitive(token, h.value)) return false;
+    const Token token = field_name::classify(h.name);
+    if (!is_normalized(h, token, split_cookies)) return false;
     tokens.push_back(token);
     note_outbound(summary, token, h.name, h.value);
   }
+  return true;
+}
+
+bool encode_if_normalized(HeaderList in, bool split_cookies, hpack::Encoder& encoder,
+                          ByteBuffer& out, OutboundSummary& summary) {
+  hpack::Encoder::Impl& state = encoder.internal_state();
+  if (!state.may_encode_unchanging()) return false;
+  summary = {};
+  const size_t start = out.size();
+  // Room is taken in chunks and what a chunk has left is handed back at the end, so a field
+  // costs a compare instead of a reservation (a field takes at most kFieldOverhead bytes
+  // besides its strings).
+  constexpr size_t kChunk = 512;
+  uint8_t* p = out.extend(kChunk);
+  size_t left = kChunk;
+  auto give_up = [&] {
+    out.shrink_by(out.size() - start);
+    return false;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Header& h = in[i];
+    const Token token = field_name::classify(h.name);
+    if (!is_normalized(h, token, split_cookies)) return give_up();
+    note_outbound(summary, token, h.name, h.value);
+    if (summary.irregular) return give_up();  // the full validator wants every token
+    const size_t room = hpack::encoder_detail::kFieldOverhead + h.name.size() + h.value.size();
+    if (room > left) [[unlikely]] {
+      out.shrink_by(left);
+      left = std::max(room, kChunk);
+      p = out.extend(left);
+    }
+    uint8_t* const end = state.encode_default</*kMayChangeTable=*/false>(
+        h, hpack::detail::static_name_range(field_name::static_index(token)), i, p);
+    if (end == nullptr) return give_up();
+    left -= static_cast<size_t>(end - p);
+    p = end;
+  }
+  out.shrink_by(left);
   return true;
 }
 

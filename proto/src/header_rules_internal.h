@@ -13,6 +13,8 @@
 
 #include "field_name.h"
 #include "h2/arena.h"
+#include "h2/byte_buffer.h"
+#include "h2/hpack.h"
 #include "h2/header_rules.h"
 
 namespace h2::rules {
@@ -127,6 +129,14 @@ void normalize_outbound(HeaderList in, bool split_cookies, Arena& arena, std::ve
 // filled as normalize_outbound fills them; false (and the outputs unspecified) otherwise.
 bool classify_if_normalized(HeaderList in, bool split_cookies, std::vector<Token>& tokens,
                             OutboundSummary& summary);
+// The send path's one pass for the usual block: when normalizing `in` would give back `in`
+// itself, its summary is regular (only the whole-block rules are left to check) and the
+// default encoder can write it without adding a table entry or owing a size update, the
+// block is appended to `out` and true returned: the encoder's table and generation are as
+// they were, so a block the whole-block rules then refuse has changed nothing. Otherwise
+// false, with `out` and the encoder as they were (the caller takes the general path).
+bool encode_if_normalized(HeaderList in, bool split_cookies, hpack::Encoder& encoder,
+                          ByteBuffer& out, OutboundSummary& summary);
 // Without normalization: the tokens and the summary of `headers` as they are.
 void classify_outbound(HeaderList headers, std::vector<Token>& tokens, OutboundSummary& summary);
 // Outbound validation (rules 3-11) of a block whose fields and tokens came with `summary`:

@@ -1123,5 +1123,86 @@ TEST(HeaderRulesNormalizeInboundInPlace, RandomBlocksMatchTheModel) {
   EXPECT_GT(single_last, 100);
 }
 
+// The send path's one-pass encoding (rules::encode_if_normalized) against the general path
+// (normalize, then encode every field): two encoders get the same blocks, one through the
+// one-pass encoding whenever it accepts and the general path otherwise, the other always
+// through the general path. Their bytes must agree block for block, an accepted block must
+// leave the encoder's generation as it was, and a declined one must leave `out` as it was.
+TEST(HeaderRulesOnePassEncoding, AgreesWithNormalizeThenEncode) {
+  std::mt19937 rng(4711);
+  const std::string_view names[] = {":method", ":path", ":authority", ":scheme", "user-agent",
+                                    "accept", "cookie", "x-custom", "X-Upper", "authorization",
+                                    "content-length", "etag", "date", "host", "te",
+                                    "connection"};
+  const std::string_view values[] = {"GET", "/", "/index.html", "https", "www.example.com",
+                                     "a-value-longer-than-twenty-bytes", "short", "", " padded",
+                                     "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101"};
+  for (const auto strategy : {hpack::EncoderStrategy::kDefault,
+                              hpack::EncoderStrategy::kPythonHpack}) {
+    hpack::Encoder one_pass(strategy);
+    hpack::Encoder general(strategy);
+    int accepted = 0;
+    for (int round = 0; round < 3000; ++round) {
+      if (round % 500 == 250) {
+        // A size change: the next block owes a size update, which only the general path writes.
+        const uint32_t size = round % 1000 == 250 ? 256 : 4096;
+        one_pass.set_max_table_size(size);
+        general.set_max_table_size(size);
+      }
+      Block block;
+      const size_t n = rng() % 8;
+      // Mostly the same few fields in the same places, so table hits dominate.
+      for (size_t i = 0; i < n; ++i) {
+        const bool usual = rng() % 4 != 0;
+        block.push_back(field(usual ? names[i % 8] : names[rng() % std::size(names)],
+                              usual ? values[(i * 3) % std::size(values)]
+                                    : values[rng() % std::size(values)],
+                              rng() % 16 == 0));
+      }
+      const bool split = rng() % 8 == 0;
+
+      ByteBuffer expected;
+      expected.append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("pre"), 3));
+      ByteBuffer got;
+      got.append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("pre"), 3));
+      {
+        Arena arena;
+        Block normalized;
+        std::vector<field_name::Token> tokens;
+        rules::OutboundSummary summary;
+        rules::normalize_outbound(block, split, arena, normalized, tokens, summary);
+        general.encode(normalized, tokens, expected);
+      }
+      rules::OutboundSummary summary;
+      const uint64_t generation = one_pass.state_generation();
+      if (rules::encode_if_normalized(block, split, one_pass, got, summary)) {
+        ++accepted;
+        EXPECT_EQ(one_pass.state_generation(), generation);
+        std::vector<field_name::Token> tokens;
+        rules::OutboundSummary expected_summary;
+        ASSERT_TRUE(rules::classify_if_normalized(block, split, tokens, expected_summary));
+        EXPECT_TRUE(same_summary(summary, expected_summary));
+        EXPECT_FALSE(summary.irregular);
+      } else {
+        EXPECT_EQ(got.size(), 3u);
+        EXPECT_EQ(one_pass.state_generation(), generation);
+        Arena arena;
+        Block normalized;
+        std::vector<field_name::Token> tokens;
+        rules::normalize_outbound(block, split, arena, normalized, tokens, summary);
+        one_pass.encode(normalized, tokens, got);
+      }
+      ASSERT_EQ(std::vector<uint8_t>(got.data(), got.data() + got.size()),
+                std::vector<uint8_t>(expected.data(), expected.data() + expected.size()))
+          << "round " << round << " " << testing::PrintToString(block);
+    }
+    if (strategy == hpack::EncoderStrategy::kDefault) {
+      EXPECT_GT(accepted, 300);
+    } else {
+      EXPECT_EQ(accepted, 0);  // python-hpack's choices are made by the general path only
+    }
+  }
+}
+
 }  // namespace
 }  // namespace h2

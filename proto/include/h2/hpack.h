@@ -170,8 +170,12 @@ class Encoder {
   void encode(std::span<const HeaderField> headers, std::span<const uint8_t> static_names,
               ByteBuffer& out);
 
- private:
+  // The state (proto/src/hpack/encoder_impl.h), for the connection's send path, which runs
+  // the default strategy's per-field step inside its own pass over a block. Not for others.
   struct Impl;
+  Impl& internal_state() noexcept { return *impl_; }
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 

@@ -189,7 +189,7 @@ class StreamStateMachine {
   // Applies `input`. Throws StreamClosedError (with reset_required() telling whether the
   // connection must answer with RST_STREAM) or ProtocolError; either way the stream is then
   // CLOSED.
-  StreamOutcome process_input(StreamInput input) {
+  [[gnu::always_inline]] StreamOutcome process_input(StreamInput input) {
     const detail::StreamCell cell =
         detail::kStreamTable.cells[static_cast<int>(state_)][static_cast<int>(input)];
     if (cell.allowed) [[likely]] {
