@@ -27,6 +27,36 @@ void Reader::fail(FrameError error, Result& r) {
 // (a Result copied out of a helper costs store-to-load forwarding stalls on every frame).
 Reader::Result Reader::next(Bytes& input) {
   Result r;
+  if (state_ == State::kHeader && header_have_ == 0 && preface_remaining_ == 0 && !failed_ &&
+      input.size() >= kFrameHeaderSize) [[likely]] {
+    // Fast path: a whole unpadded DATA or HEADERS frame (without priority) at the front of the
+    // input, on a stream, within the size limit: nothing of what the general path checks can
+    // fail, so the frame is built here. The same frame the general path would hand out.
+    const FrameHeader h = decode_frame_header(input.data());
+    const bool plain = h.type <= static_cast<uint8_t>(FrameType::kHeaders) &&
+                       (h.flags & (flags::kPadded | flags::kPriority)) == 0;
+    if (plain && h.stream_id != 0 && h.length <= max_frame_size_ &&
+        input.size() - kFrameHeaderSize >= h.length) {
+      current_ = h;
+      const Bytes payload = input.subspan(kFrameHeaderSize, h.length);
+      input = input.subspan(kFrameHeaderSize + h.length);
+      r.status = Status::kFrame;
+      r.header = h;
+      if (h.type == static_cast<uint8_t>(FrameType::kData)) {
+        DataFrame& f = r.frame.emplace<DataFrame>();  // in place (see detail::parse_data)
+        f.stream_id = h.stream_id;
+        f.flags = h.flags;
+        f.flow_controlled_length = h.length;
+        f.data = payload;
+      } else {
+        HeadersFrame& f = r.frame.emplace<HeadersFrame>();
+        f.stream_id = h.stream_id;
+        f.flags = h.flags;
+        f.fragment = payload;
+      }
+      return r;
+    }
+  }
   if (failed_) {
     fail(failure_, r);
     return r;
