@@ -687,11 +687,13 @@ struct H2Connection::Impl {
 
   // ---- send path ----
 
-  // Normalizes, validates and HPACK-encodes `headers`; returns the block (valid until the
-  // next call). Nothing before the encode can fail after it, so a rejected call leaves the
-  // HPACK context untouched. A list identical to the last one, with nothing changed that
-  // could shape its block, is answered from the memo (header_block_memo.h).
-  Bytes encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+  // Normalizes, validates and HPACK-encodes `headers`, appending the block to `dest`.
+  // Nothing that can fail comes after a change to the encoder's table, so a rejected call
+  // leaves the HPACK context untouched (`dest` may then hold part of a block: the caller cuts
+  // it off). A list identical to the last one, with nothing changed that could shape its
+  // block, is answered from the memo (header_block_memo.h).
+  void encode_headers_to(HeaderList headers, const HeaderValidationFlags& flags,
+                         ByteBuffer& dest) {
     HeaderScratch& s = hs();
     const H2Configuration& cfg = c.config_;
     const uint32_t key = HeaderBlockMemo::key(flags, cfg.normalize_outbound_headers,
@@ -700,19 +702,23 @@ struct H2Connection::Impl {
     const uint64_t generation = encoder.state_generation();
     const bool memoize = cfg.memoize_header_blocks;
     if (memoize)
-      if (const ByteBuffer* block = s.memo.find(headers, key, generation)) return block->view();
+      if (const ByteBuffer* block = s.memo.find(headers, key, generation)) {
+        dest.append(block->view());
+        return;
+      }
     const HeaderList original = headers;
-    s.out_block.clear();
+    const size_t start = dest.size();
+    auto block = [&] { return Bytes(dest.data() + start, dest.size() - start); };
     rules::OutboundSummary summary;
     if (cfg.normalize_outbound_headers && s.one_pass_pause == 0) {
       // The usual block: already normalized, encoded in the pass that checks it, without
       // touching the encoder's table, so validation's whole-block rules can still refuse it.
-      if (rules::encode_if_normalized(headers, cfg.split_outbound_cookies, encoder, s.out_block,
+      if (rules::encode_if_normalized(headers, cfg.split_outbound_cookies, encoder, dest,
                                       summary)) {
         if (cfg.validate_outbound_headers)
           rules::validate_outbound(headers, /*tokens=*/nullptr, summary, flags);
-        if (memoize) s.memo.remember(original, key, generation, s.out_block.view());
-        return s.out_block.view();
+        if (memoize) s.memo.remember(original, key, generation, block());
+        return;
       }
       s.one_pass_pause = 8;
     } else if (s.one_pass_pause != 0) {
@@ -733,11 +739,18 @@ struct H2Connection::Impl {
     }
     if (c.config_.validate_outbound_headers)
       rules::validate_outbound(headers, s.out_tokens.data(), summary, flags);
-    encoder.encode(headers, s.out_tokens, s.out_block);
+    encoder.encode(headers, s.out_tokens, dest);
     if (memoize && encoder.state_generation() == generation)
-      s.memo.remember(original, key, generation, s.out_block.view());
+      s.memo.remember(original, key, generation, block());
     else
       s.memo.forget();  // this encoding changed the table: the same list encodes differently
+  }
+
+  // The same, into the scratch block buffer; returns the block (valid until the next call).
+  Bytes encode_headers(HeaderList headers, const HeaderValidationFlags& flags) {
+    HeaderScratch& s = hs();
+    s.out_block.clear();
+    encode_headers_to(headers, flags, s.out_block);
     return s.out_block.view();
   }
 
@@ -1415,7 +1428,18 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
   if (end_stream) advanced.process_input(StreamInput::kSendEndStream);
   if (advanced.trailers_sent() && !end_stream)
     throw ProtocolError("Trailers must have END_STREAM set.");
-  const Bytes block = m.encode_headers(headers, m.validation_flags(advanced, outcome));
+  // The block is encoded straight into the output, after room for the HEADERS frame header:
+  // no copy when it fits one frame (the usual case); a refused call cuts it off again.
+  ByteBuffer& out = m.out();
+  const size_t frame_start = out.size();
+  out.extend(frame::kFrameHeaderSize);
+  try {
+    m.encode_headers_to(headers, m.validation_flags(advanced, outcome), out);
+  } catch (...) {
+    out.shrink_by(out.size() - frame_start);
+    throw;
+  }
+  const size_t block_size = out.size() - frame_start - frame::kFrameHeaderSize;
 
   // Commit.
   state_machine_.process_input(ConnectionInput::kSendHeaders);
@@ -1426,15 +1450,31 @@ void H2Connection::send_headers(uint32_t stream_id, HeaderList headers, bool end
       if (auto authority = find_header(headers, ":authority")) s.set_authority(*authority);
     if (auto method = extract_method_header(headers)) s.sent_head_request = *method == "HEAD";
   }
-  // Without priority (the usual call) no optional is passed: copying `spec`, whose flag was
-  // written as one byte, into the argument slot is a wider load the CPU cannot forward from
-  // that store (a stall measured on every call).
-  if (spec) {
-    frame::write_headers(m.out(), stream_id, block, end_stream, spec, std::nullopt,
-                         max_outbound_frame_size_);
+  if (!spec && block_size <= max_outbound_frame_size_) {
+    // One HEADERS frame without priority or padding: its header goes in front of the block.
+    frame::encode_frame_header(
+        frame::FrameHeader{static_cast<uint32_t>(block_size),
+                           static_cast<uint8_t>(frame::FrameType::kHeaders),
+                           static_cast<uint8_t>(frame::flags::kEndHeaders |
+                                                (end_stream ? frame::flags::kEndStream : 0)),
+                           stream_id},
+        out.data() + frame_start);
   } else {
-    frame::write_headers_unprioritized(m.out(), stream_id, block, end_stream,
-                                       max_outbound_frame_size_);
+    // Priority fields or CONTINUATION frames: the block moves to the scratch buffer and the
+    // frames are written the general way.
+    ByteBuffer& block = m.hs().out_block;
+    block.clear();
+    block.append(Bytes(out.data() + frame_start + frame::kFrameHeaderSize, block_size));
+    out.shrink_by(out.size() - frame_start);
+    // Without priority no optional is passed: copying `spec`, whose flag was written as one
+    // byte, into the argument slot is a wider load the CPU cannot forward from that store.
+    if (spec) {
+      frame::write_headers(out, stream_id, block.view(), end_stream, spec, std::nullopt,
+                           max_outbound_frame_size_);
+    } else {
+      frame::write_headers_unprioritized(out, stream_id, block.view(), end_stream,
+                                         max_outbound_frame_size_);
+    }
   }
   m.forget_closed_streams();
 }

@@ -4,6 +4,11 @@
 // the wrong fields or break the decoder's table state.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "header_block_memo.h"
 #include "proto/connection_test_util.h"
 
@@ -184,6 +189,61 @@ TEST(HeaderBlockMemo, GoesColdWhenListsDoNotRepeat) {
   ASSERT_NE(memo.find(other, 1, 7), nullptr);
   EXPECT_EQ(memo.find(other, 1, 8), nullptr);  // another generation: never
   EXPECT_NE(memo.find(other, 1, 7), nullptr);  // hot again
+}
+
+// send_headers encodes the block straight into the output after room for the frame header
+// (one HEADERS frame without priority: the usual call) and otherwise writes the frames the
+// general way. Either way the bytes must be exactly the frames a reference encoder, fed the
+// same normalized lists, gives through frame::write_headers; a refused list leaves neither
+// output nor HPACK state behind. Memo on and off, blocks that fit one frame and blocks that
+// need CONTINUATION, with and without priority.
+TEST(SendHeadersOutput, EqualsTheReferenceFramesForEveryPath) {
+  for (const bool memo : {true, false}) {
+    h2::H2Configuration config;
+    config.memoize_header_blocks = memo;
+    h2::H2Connection client(config);
+    FrameFactory f;
+    open_client(client, f);
+    drain(client);
+    h2::hpack::Encoder reference;
+    std::mt19937 rng(99);
+    uint32_t id = 1;
+    for (int round = 0; round < 300; ++round) {
+      HeaderPairs pairs = kRequest;
+      if (rng() % 3 == 0) pairs.push_back({"x-round", std::to_string(round % 7)});
+      if (rng() % 5 == 0) pairs.push_back({"Cookie", " a=1; b=2 "});
+      if (rng() % 17 == 0) pairs.push_back({"x-large", std::string(20000 + rng() % 100, 'v')});
+      const bool refused = rng() % 13 == 0;
+      if (refused) pairs.erase(pairs.begin());  // no :method
+      const bool end_stream = rng() % 2 == 0;
+      const bool prioritized = rng() % 6 == 0;
+      const auto headers = to_headers(pairs);
+      h2::PriorityArgs priority;
+      if (prioritized) priority.weight = 1 + static_cast<int>(rng() % 256);
+      if (refused) {
+        EXPECT_THROW(client.send_headers(id, headers, end_stream, priority), h2::ProtocolError);
+        EXPECT_EQ(drain(client), "") << "round " << round;
+        continue;
+      }
+      client.send_headers(id, headers, end_stream, priority);
+      h2::Arena arena;
+      std::vector<h2::Header> normalized;
+      h2::normalize_outbound_headers(headers, /*split_cookies=*/false, arena, normalized);
+      h2::ByteBuffer block;
+      reference.encode(normalized, block);
+      h2::ByteBuffer expected;
+      std::optional<h2::frame::PrioritySpec> spec;
+      if (prioritized) spec = h2::frame::PrioritySpec{0, static_cast<uint8_t>(*priority.weight - 1), false};
+      h2::frame::write_headers(expected, id, block.view(), end_stream, spec, std::nullopt,
+                               client.max_outbound_frame_size());
+      ASSERT_EQ(drain(client), std::string(expected.string_view()))
+          << "memo " << memo << " round " << round;
+      id += 2;
+      if (end_stream) continue;
+      client.end_stream(id - 2);
+      drain(client);
+    }
+  }
 }
 
 }  // namespace
