@@ -567,7 +567,6 @@ struct H2Connection::Impl {
     const Header* const fields = header_store.data() + offset;
     Token* const tokens = token_store.data() + offset;
     uint64_t checked = 0;
-    rules::InboundSummary summary;
     static_assert(hpack::kValueChecked == 0x80);
     for (size_t i = 0; i < count; ++i) {
       const uint8_t named = tokens[i];
@@ -576,8 +575,9 @@ struct H2Connection::Impl {
       Token token = named & static_cast<uint8_t>(~hpack::kValueChecked);
       if (token == 0) token = field_name::classify(fields[i].name);
       tokens[i] = token;
-      summary.note(token, fields[i].value);
     }
+    rules::InboundSummary summary;
+    summary.gather(fields, tokens, count);
     if (memo.keep && decoder.state_generation() == generation)
       h.in_memo.remember(fragment, generation, {fields, count}, tokens, checked, summary);
     return {offset, count, checked, summary};

@@ -1204,5 +1204,41 @@ TEST(HeaderRulesOnePassEncoding, AgreesWithNormalizeThenEncode) {
   }
 }
 
+// rules::InboundSummary::gather (the whole block at once, as the connection uses it) against
+// note() field by field, on random token sequences: pseudo-headers first, late, repeated, an
+// empty :path, tokens from 64 on, other names.
+TEST(HeaderRulesInboundSummary, GatherEqualsNoteFieldByField) {
+  std::mt19937 rng(1126);
+  const field_name::Token tokens_to_pick[] = {
+      field_name::kMethod, field_name::kPath,   field_name::kAuthority, field_name::kScheme,
+      field_name::kStatus, field_name::kProtocol, field_name::kOther,   field_name::kTe,
+      field_name::kHost,   field_name::kCookie, field_name::kContentLength,
+      field_name::kConnection, field_name::kUpgrade, field_name::kTransferEncoding, 16, 31};
+  const std::string_view values[] = {"", "GET", "/", "x"};
+  for (int round = 0; round < 20000; ++round) {
+    const size_t n = rng() % 9;
+    std::vector<field_name::Token> tokens;
+    Block fields;
+    const size_t leading = rng() % (n + 1);  // mostly pseudo-headers first
+    for (size_t i = 0; i < n; ++i) {
+      const field_name::Token t =
+          i < leading && rng() % 4 != 0 ? tokens_to_pick[rng() % 6]
+                                        : tokens_to_pick[rng() % std::size(tokens_to_pick)];
+      tokens.push_back(t);
+      fields.push_back(field("n", values[rng() % std::size(values)]));
+    }
+    rules::InboundSummary by_field;
+    for (size_t i = 0; i < n; ++i) by_field.note(tokens[i], fields[i].value);
+    rules::InboundSummary gathered;
+    gathered.gather(fields.data(), tokens.data(), n);
+    ASSERT_EQ(gathered.names, by_field.names) << round;
+    ASSERT_EQ(gathered.pseudo, by_field.pseudo) << round;
+    ASSERT_EQ(gathered.regular_seen, by_field.regular_seen) << round;
+    ASSERT_EQ(gathered.irregular, by_field.irregular) << round;
+    ASSERT_EQ(gathered.method.data(), by_field.method.data()) << round;
+    ASSERT_EQ(gathered.method.size(), by_field.method.size()) << round;
+  }
+}
+
 }  // namespace
 }  // namespace h2
