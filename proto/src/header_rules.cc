@@ -466,19 +466,27 @@ bool encode_if_normalized(HeaderList in, bool split_cookies, hpack::Encoder& enc
   };
   for (size_t i = 0; i < in.size(); ++i) {
     const Header& h = in[i];
-    const Token token = field_name::classify(h.name);
-    if (!is_normalized(h, token, split_cookies)) return give_up();
-    note_outbound(summary, token, h.name, h.value);
-    if (summary.irregular) return give_up();  // the full validator wants every token
     const size_t room = hpack::encoder_detail::kFieldOverhead + h.name.size() + h.value.size();
     if (room > left) [[unlikely]] {
       out.shrink_by(left);
       left = std::max(room, kChunk);
       p = out.extend(left);
     }
-    uint8_t* const end = state.encode_default</*kMayChangeTable=*/false>(
-        h, hpack::detail::static_name_range(field_name::static_index(token)), i, p);
-    if (end == nullptr) return give_up();
+    // Usually the field is the table entry its position matched last time: its name needs
+    // no classification and its index is known. Kept only if the rules that depend on the
+    // name would have let it through unchanged (static and stored values have nothing to
+    // strip, but the check is cheap and makes that no assumption).
+    Token token;
+    uint8_t* end = state.encode_remembered(i, h, token, p);
+    if (end == nullptr || !is_normalized(h, token, split_cookies)) [[unlikely]] {
+      token = field_name::classify(h.name);
+      if (!is_normalized(h, token, split_cookies)) return give_up();
+      end = state.encode_default</*kMayChangeTable=*/false>(
+          h, hpack::detail::static_name_range(field_name::static_index(token)), i, p);
+      if (end == nullptr) return give_up();
+    }
+    note_outbound(summary, token, h.name, h.value);
+    if (summary.irregular) return give_up();  // the full validator wants every token
     left -= static_cast<size_t>(end - p);
     p = end;
   }

@@ -128,6 +128,42 @@ struct Encoder::Impl {
   void remember(size_t position, uint64_t seq) {
     if (position < kMemoSlots && memo) memo[position] = seq;
   }
+  // A position whose field last matched a static entry keeps that entry's index, marked by
+  // the top bit (no sequence number gets that large, so find_field_at never takes it for one).
+  static constexpr uint64_t kStaticMark = uint64_t{1} << 63;
+  void remember_static(size_t position, size_t index) {
+    if (position < kMemoSlots && memo) memo[position] = kStaticMark | index;
+  }
+
+  // The send path's shortcut for a field that is, byte for byte, the static entry or the
+  // dynamic entry with a static name that `position` matched last time (and not marked
+  // never-indexed): writes its index at `p` and sets `token` to the static index of the
+  // name's first entry; returns the end, or nullptr when the field is not that entry. The
+  // caller still applies the rules that depend on the token (sensitivity, connection-specific
+  // names, cookie splitting) before keeping what was written; when they pass, the bytes are
+  // exactly what encode_default writes (no static entry repeats a (name, value), and the
+  // default strategy never adds a field a table entry matches).
+  [[gnu::always_inline]] uint8_t* encode_remembered(size_t position, const HeaderField& field,
+                                                    uint8_t& token, uint8_t* p) const {
+    if (position >= kMemoSlots || !memo || field.never_indexed) return nullptr;
+    const uint64_t m = memo[position];
+    if (m & kStaticMark) {
+      const size_t index = m & 0xff;
+      const detail::StaticEntry& e = detail::kStaticTable[index];
+      if (!h2::detail::bytes_equal(e.value, field.value) ||
+          !h2::detail::bytes_equal(e.name, field.name))
+        return nullptr;
+      token = detail::kStaticNameFirst[index];
+      return detail::encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));
+    }
+    if (m < table.oldest_seq() || m >= table.next_seq()) return nullptr;
+    const detail::TableEntry e = table.by_seq(m);
+    if (e.tag == 0 || !h2::detail::bytes_equal(e.value, field.value) ||
+        !h2::detail::bytes_equal(detail::kStaticTable[e.tag].name, field.name))
+      return nullptr;
+    token = e.tag;
+    return detail::encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(m)));
+  }
 
   uint64_t find_field(std::string_view name, std::string_view value, uint32_t hash) const {
     if (link_slots == 0) return 0;
@@ -229,8 +265,10 @@ inline uint8_t* Encoder::Impl::encode_default(const HeaderField& field,
   uint32_t field_hash = 0;
   if (!sensitive) {
     if (range.first != 0 && value.size() <= detail::kStaticValueMax[range.first]) {
-      if (const size_t index = detail::find_static_field(range, value); index != 0)
+      if (const size_t index = detail::find_static_field(range, value); index != 0) {
+        remember_static(position, index);
         return encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
+      }
     }
     if (const uint64_t seq = find_field_at(position, name, value, range.first); seq != 0)
       return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
