@@ -314,6 +314,13 @@ bool is_sensitive(field_name::Token name, std::string_view value) noexcept {
 std::optional<uint64_t> parse_digits(std::string_view s) noexcept {
   if (s.empty()) return std::nullopt;
   uint64_t v = 0;
+  if (s.size() <= 19) {  // below 10^19: cannot overflow, no check (and no division) per digit
+    for (const char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+  }
   for (const char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
     const auto d = static_cast<uint64_t>(c - '0');

@@ -800,6 +800,32 @@ TEST(HeaderRulesContentLength, DigitsAreParsed) {
             UINT64_MAX);
 }
 
+// Up to 19 digits the value is read without per-digit overflow checks; longer ones with them.
+// Both against a reference on random digit strings of 1 to 25 digits.
+TEST(HeaderRulesContentLength, ShortAndLongDigitStringsMatchWideArithmetic) {
+  EXPECT_EQ(parse_content_length(Block{field("content-length", "9999999999999999999")}),
+            9999999999999999999u);
+  std::mt19937 rng(1919);
+  for (int round = 0; round < 20000; ++round) {
+    std::string digits(1 + rng() % 25, '0');
+    for (char& c : digits) c = static_cast<char>('0' + rng() % 10);
+    if (rng() % 4 == 0) digits[0] = '1';
+    // Fits 64 bits: fewer than 20 significant digits, or 20 not above 2^64-1's.
+    const std::string significant = digits.substr(std::min(digits.find_first_not_of('0'),
+                                                           digits.size()));
+    const bool fits = significant.size() < 20 ||
+                      (significant.size() == 20 && significant <= "18446744073709551615");
+    uint64_t value = 0;  // wraps when it does not fit (then unused)
+    for (const char c : digits) value = value * 10 + static_cast<unsigned>(c - '0');
+    const Block block{field("content-length", digits)};
+    if (fits) {
+      EXPECT_EQ(parse_content_length(block), value) << digits;
+    } else {
+      EXPECT_THROW(parse_content_length(block), ProtocolError) << digits;
+    }
+  }
+}
+
 TEST(HeaderRulesContentLength, RepeatedIdenticalValuesAreFine) {
   EXPECT_EQ(parse_content_length(with(
                 base_request(), {field("content-length", "15"), field("content-length", "15")})),
