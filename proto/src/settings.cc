@@ -71,10 +71,10 @@ Settings::Settings(bool client, std::initializer_list<std::pair<uint16_t, int64_
 
 void Settings::refresh_cache() noexcept {
   // The fallbacks are the RFC 9113 §6.5.2 initial values, like the typed views below.
-  initial_window_size_ = get(id::kInitialWindowSize).value_or(65535);
-  const std::optional<uint32_t> max_streams = get(id::kMaxConcurrentStreams);
-  has_max_concurrent_streams_ = max_streams.has_value();
-  max_concurrent_streams_ = max_streams.value_or(0);
+  // (INITIAL_WINDOW_SIZE values above 2^31-1 are refused by validate(): the mask loses nothing.)
+  hot_ = get(id::kInitialWindowSize).value_or(65535) & kWindowMask;
+  if (const std::optional<uint32_t> max_streams = get(id::kMaxConcurrentStreams))
+    hot_ |= kHasMaxStreams | (uint64_t{*max_streams} << 32);
 }
 
 const Settings::Entry* Settings::find(uint16_t code) const noexcept {

@@ -625,6 +625,17 @@ TEST(SettingsTypedViews, CachedViewsFollowEveryKindOfChange) {
   expect_typed_views_match_values(copy);
   EXPECT_EQ(copy.max_concurrent_streams(), 9u);
 
+  // The largest values of both survive the caching.
+  s.set(id::kInitialWindowSize, k2Pow31 - 1);
+  s.set(id::kMaxConcurrentStreams, k2Pow32 - 1);
+  s.acknowledge();
+  expect_typed_views_match_values(s);
+  EXPECT_EQ(s.initial_window_size(), uint32_t{0x7fffffff});
+  EXPECT_EQ(s.max_concurrent_streams(), uint64_t{0xffffffff});
+  s.set(id::kMaxConcurrentStreams, 0);
+  s.acknowledge();
+  EXPECT_EQ(s.max_concurrent_streams(), 0u);
+
   s.erase(id::kMaxConcurrentStreams);
   s.erase(id::kInitialWindowSize);
   expect_typed_views_match_values(s);

@@ -77,10 +77,12 @@ class Settings {
   // The two the connection reads for every new stream are kept in plain fields, refreshed
   // wherever a current value changes (construction, acknowledge, erase): a load instead of
   // a search through the entries.
-  uint32_t initial_window_size() const noexcept { return initial_window_size_; }
+  uint32_t initial_window_size() const noexcept {
+    return static_cast<uint32_t>(hot_ & kWindowMask);
+  }
   uint32_t max_frame_size() const noexcept;
   uint64_t max_concurrent_streams() const noexcept {  // kUnboundedConcurrentStreams if unset
-    return has_max_concurrent_streams_ ? max_concurrent_streams_ : kUnboundedConcurrentStreams;
+    return (hot_ & kHasMaxStreams) != 0 ? hot_ >> 32 : kUnboundedConcurrentStreams;
   }
   std::optional<uint32_t> max_header_list_size() const noexcept;
   bool enable_connect_protocol() const noexcept;
@@ -109,9 +111,12 @@ class Settings {
   void refresh_cache() noexcept;
   std::vector<Entry> entries_;
   std::vector<Pending> pending_;
-  uint32_t initial_window_size_ = 65535;
-  uint32_t max_concurrent_streams_ = 0;
-  bool has_max_concurrent_streams_ = false;
+  // The cached views in one word (every byte of a connection counts towards its idle heap):
+  // bits 0-30 INITIAL_WINDOW_SIZE (at most 2^31-1), bit 31 set when MAX_CONCURRENT_STREAMS
+  // has a value, bits 32-63 that value.
+  static constexpr uint64_t kWindowMask = 0x7fffffff;
+  static constexpr uint64_t kHasMaxStreams = uint64_t{1} << 31;
+  uint64_t hot_ = 65535;
 };
 
 }  // namespace h2
