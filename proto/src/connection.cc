@@ -925,7 +925,9 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
   Stream& s = get_or_create(id, /*odd_allowed=*/!c.config_.client_side);
 
   StreamInput input = StreamInput::kRecvHeaders;
-  if (is_informational_response(fields(block), tokens(block))) {
+  // (Only a block with a :status can be informational: requests skip the scan.)
+  if ((block.summary.pseudo & rules::pseudo::kStatus) != 0 &&
+      is_informational_response(fields(block), tokens(block))) {
     if (end_stream) throw ProtocolError("Cannot set END_STREAM on informational responses");
     input = StreamInput::kRecvInformationalHeaders;
   }
