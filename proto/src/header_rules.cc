@@ -455,6 +455,21 @@ bool classify_if_normalized(HeaderList in, bool split_cookies, std::vector<Token
   return true;
 }
 
+namespace {
+// encode_if_normalized's way for a field that is not the entry its position remembers: the
+// name classified, the field checked and encoded without adding a table entry; nullptr when
+// it is not normalized or would need an entry. Out of line, so the loop that mostly takes the
+// remembered entry stays small enough to keep its values in registers.
+[[gnu::noinline]] uint8_t* encode_field_by_name(hpack::Encoder::Impl& state, const Header& h,
+                                                size_t position, bool split_cookies,
+                                                Token& token, uint8_t* p) {
+  token = field_name::classify(h.name);
+  if (!is_normalized(h, token, split_cookies)) return nullptr;
+  return state.encode_default</*kMayChangeTable=*/false>(
+      h, hpack::detail::static_name_range(field_name::static_index(token)), position, p);
+}
+}  // namespace
+
 bool encode_if_normalized(HeaderList in, bool split_cookies, hpack::Encoder& encoder,
                           ByteBuffer& out, OutboundSummary& summary) {
   hpack::Encoder::Impl& state = encoder.internal_state();
@@ -486,10 +501,7 @@ bool encode_if_normalized(HeaderList in, bool split_cookies, hpack::Encoder& enc
     Token token;
     uint8_t* end = state.encode_remembered(i, h, token, p);
     if (end == nullptr || !is_normalized(h, token, split_cookies)) [[unlikely]] {
-      token = field_name::classify(h.name);
-      if (!is_normalized(h, token, split_cookies)) return give_up();
-      end = state.encode_default</*kMayChangeTable=*/false>(
-          h, hpack::detail::static_name_range(field_name::static_index(token)), i, p);
+      end = encode_field_by_name(state, h, i, split_cookies, token, p);
       if (end == nullptr) return give_up();
     }
     note_outbound(summary, token, h.name, h.value);
