@@ -610,7 +610,8 @@ struct H2Connection::Impl {
   }
 
   // Inbound normalization (in place) and validation (§2.10), then the header_encoding check.
-  Block process_received_headers(Block block, const HeaderValidationFlags& flags) {
+  // (In place: a Block is several words, not worth copying into the call and back out.)
+  void process_received_headers(Block& block, const HeaderValidationFlags& flags) {
     if (c.config_.normalize_inbound_headers && block.summary.has(field_name::kCookie)) {
       HeaderScratch& h = hs();
       block.count = rules::normalize_inbound_in_place(h.header_store.data() + block.offset,
@@ -618,7 +619,7 @@ struct H2Connection::Impl {
                                                       block.count, h.arena, &block.checked_values);
     }
     const unsigned key = checks_key(flags);
-    if (block.memo && block.memo->passed_checks[key]) return block;
+    if (block.memo && block.memo->passed_checks[key]) return;
     if (c.config_.validate_inbound_headers)
       rules::validate_inbound(fields(block), tokens(block), flags, block.checked_values,
                               block.summary);
@@ -628,10 +629,9 @@ struct H2Connection::Impl {
           throw ProtocolError("Received header that is not valid UTF-8");
     }
     if (block.memo) block.memo->passed_checks.set(key);
-    return block;
   }
 
-  void initialize_content_length(Stream& s, Block block) {
+  void initialize_content_length(Stream& s, const Block& block) {
     s.actual_content_length = 0;
     if (s.sent_head_request) {
       s.expected_content_length = 0;  // a response to HEAD has no body (RFC 9110 §9.3.2)
@@ -914,7 +914,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
   }
   if (fragment.empty() && !end_stream) count_empty_frame();
   // Decoded first, always: the peer's encoder has advanced whatever happens to the stream.
-  const Block block = decode_block(fragment);
+  Block block = decode_block(fragment);
   if (draining && !is_outbound(id) && id > drain_last && !streams.find(id)) {
     // After our GOAWAY, streams above its last-stream-id are not processed (RFC 9113 §6.8).
     if (id > c.highest_inbound_) c.highest_inbound_ = id;
@@ -942,7 +942,8 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
       find_header(fields(block), tokens(block), field_name::kStatus) != "304")
     throw InvalidBodyLengthError(*s.expected_content_length, 0);
 
-  const Block processed = process_received_headers(block, validation_flags(s.sm, outcome));
+  process_received_headers(block, validation_flags(s.sm, outcome));
+  const Block& processed = block;
 
   if (prio && prio->depends_on == id) {
     // RFC 9113 §5.3.1: a stream error. The block was decoded (HPACK stays in sync) but the
@@ -980,7 +981,7 @@ void H2Connection::Impl::on_headers(uint32_t id, bool end_stream,
 
 void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes fragment) {
   if (!c.local_settings_.enable_push()) throw ProtocolError("Received pushed stream");
-  const Block block = decode_block(fragment);
+  Block block = decode_block(fragment);
   c.state_machine_.process_input(ConnectionInput::kRecvPushPromise);
   Stream* parent = streams.find(id);
   if (!parent) {
@@ -999,7 +1000,8 @@ void H2Connection::Impl::on_push_promise(uint32_t id, uint32_t promised, Bytes f
     frame::write_rst_stream(out(), promised, ErrorCode::kRefusedStream);
     return;
   }
-  const Block processed = process_received_headers(block, validation_flags(parent->sm, outcome));
+  process_received_headers(block, validation_flags(parent->sm, outcome));
+  const Block& processed = block;
   Stream& pushed = begin_new_stream(promised, /*odd_allowed=*/false);
   transition(pushed, StreamInput::kRecvPushPromise);
   if (auto authority = find_header(fields(processed), tokens(processed), field_name::kAuthority))
