@@ -260,6 +260,15 @@ inline uint8_t* Encoder::Impl::encode_default(const HeaderField& field,
                          range.first == kStaticProxyAuthorization ||
                          (range.first == kStaticCookie && value.size() < 20);
 
+  // Values that change with every response are not worth a table slot (nghttp2's
+  // heuristics): this strategy never adds a field with one of these names, so the table holds
+  // none to find either.
+  const bool volatile_name =
+      range.first == kStaticPath || range.first == kStaticAge ||
+      range.first == kStaticContentLength || range.first == kStaticEtag ||
+      range.first == kStaticIfModifiedSince || range.first == kStaticIfNoneMatch ||
+      range.first == kStaticLocation || range.first == kStaticSetCookie;
+
   // Hashes only when the dynamic table is consulted (a full static match needs none).
   uint32_t name_hash = 0;
   uint32_t field_hash = 0;
@@ -270,13 +279,16 @@ inline uint8_t* Encoder::Impl::encode_default(const HeaderField& field,
         return encode_integer(p, 0x80, 7, static_cast<uint32_t>(index));  // §6.1
       }
     }
-    if (const uint64_t seq = find_field_at(position, name, value, range.first); seq != 0)
-      return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
-    name_hash = range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
-    field_hash = detail::hash_string(value, name_hash);
-    if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
-      remember(position, seq);
-      return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
+    if (!volatile_name) {
+      if (const uint64_t seq = find_field_at(position, name, value, range.first); seq != 0)
+        return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
+      name_hash =
+          range.first != 0 ? detail::kStaticNameHash[range.first] : detail::hash_string(name);
+      field_hash = detail::hash_string(value, name_hash);
+      if (const uint64_t seq = find_field(name, value, field_hash); seq != 0) {
+        remember(position, seq);
+        return encode_integer(p, 0x80, 7, static_cast<uint32_t>(dynamic_index(seq)));
+      }
     }
   }
 
@@ -286,15 +298,10 @@ inline uint8_t* Encoder::Impl::encode_default(const HeaderField& field,
     if (const uint64_t seq = find_name(name, name_hash); seq != 0) name_index = dynamic_index(seq);
   }
 
-  // Values that change with every response are not worth a table slot, nor are entries
-  // that would flush most of the table (nghttp2's heuristics).
+  // Nor are entries that would flush most of the table (nghttp2's heuristics).
   const bool worth_indexing =
-      !sensitive &&
-      detail::entry_size(name.size(), value.size()) <= size_t{table.capacity()} * 3 / 4 &&
-      range.first != kStaticPath && range.first != kStaticAge &&
-      range.first != kStaticContentLength && range.first != kStaticEtag &&
-      range.first != kStaticIfModifiedSince && range.first != kStaticIfNoneMatch &&
-      range.first != kStaticLocation && range.first != kStaticSetCookie;
+      !sensitive && !volatile_name &&
+      detail::entry_size(name.size(), value.size()) <= size_t{table.capacity()} * 3 / 4;
   if constexpr (!kMayChangeTable) {
     if (worth_indexing) return nullptr;
   }
