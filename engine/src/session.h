@@ -50,7 +50,7 @@ struct StreamTail {
 
 // Storage a worker keeps for its connections to reuse instead of allocating: the tails of
 // finished streams (a file body or trailers need one per stream) and the segment queues of
-// connections gone idle. Bounded: ~25 KB of tails and 16 queues per worker at most.
+// connections gone idle. Bounded: 256 tails (~35 KB) and 16 queues per worker at most.
 struct WorkerSpares {
   static constexpr size_t kMaxTails = 256;
   static constexpr size_t kMaxSegmentQueues = 16;
