@@ -25,8 +25,11 @@
 #include <vector>
 
 #include "h2/connection.h"
+#include "support/event_text.h"
 
 namespace {
+
+using h2test::describe;
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -49,27 +52,6 @@ void api(F&& f) {
   } catch (...) {
     std::abort();
   }
-}
-
-// What an event says, for comparing two connections.
-std::string describe(const h2::Event& e) {
-  std::string out(h2::event_name(e));
-  std::visit(
-      [&](const auto& ev) {
-        if constexpr (requires { ev.stream_id; }) out += " " + std::to_string(ev.stream_id);
-        if constexpr (requires { ev.headers; })
-          for (const h2::Header& h : ev.headers) {
-            out += ' ';
-            out += h.name;
-            out += '=';
-            out += h.value;
-            out += h.never_indexed ? "!" : "";
-          }
-        if constexpr (requires { ev.data; })
-          out.append(reinterpret_cast<const char*>(ev.data.data()), ev.data.size());
-      },
-      e);
-  return out;
 }
 
 // Applies `a` to `conn` (only to live streams: events may describe a stream a later frame of

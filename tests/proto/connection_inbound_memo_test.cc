@@ -11,6 +11,7 @@
 #include "hpack/dynamic_table.h"
 #include "inbound_block_memo.h"
 #include "proto/connection_test_util.h"
+#include "support/event_text.h"
 
 namespace {
 
@@ -156,21 +157,10 @@ TEST(InboundBlockMemo, ARememberedContentLengthBindsEachStream) {
   EXPECT_THROW(receive(server, f.data(5, "123456", true)), h2::InvalidBodyLengthError);
 }
 
-// Describes events for comparison: names, stream ids and headers.
+// The events of one call as text, one line each, for comparison.
 std::string describe(const std::vector<h2::Event>& events) {
   std::string out;
-  for (const h2::Event& e : events) {
-    out += std::string(h2::event_name(e));
-    std::visit(
-        [&](const auto& ev) {
-          if constexpr (requires { ev.stream_id; }) out += " " + std::to_string(ev.stream_id);
-          if constexpr (requires { ev.headers; })
-            for (const h2::Header& h : ev.headers)
-              out += " " + std::string(h.name) + "=" + std::string(h.value);
-        },
-        e);
-    out += "\n";
-  }
+  for (const h2::Event& e : events) out += h2test::describe(e) + "\n";
   return out;
 }
 
