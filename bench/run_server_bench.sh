@@ -9,7 +9,10 @@
 #     SIZE (body bytes, 100), ROUNDS (1): the servers run in turn ROUNDS times, interleaved, and
 #     the summary uses each server's median (one run's figure moves by 20-30 % on this VM,
 #     mostly with how fast the client happens to read), SERVERS (default: all four; a subset
-#     of "inline threads nghttpd h2o").
+#     of "inline threads nghttpd h2o"), CC (a TCP congestion control, e.g. cubic: set as the
+#     system default for the whole run, so every server gets it, and restored at exit; needs
+#     root. This VM defaults to bbr, whose internal pacing (no fq qdisc) costs about as much
+#     kernel CPU per 64 KiB response as the copy itself; docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -20,7 +23,17 @@ size=${SIZE:-100}
 rounds=${ROUNDS:-1}
 servers=${SERVERS:-inline threads nghttpd h2o}
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+cc_sysctl=/proc/sys/net/ipv4/tcp_congestion_control
+cc_before=$(cat "$cc_sysctl")
+restore() {
+  kill $(jobs -p) 2>/dev/null || true
+  rm -rf "$work"
+  [[ -n "${CC:-}" ]] && echo "$cc_before" > "$cc_sysctl" 2>/dev/null || true
+}
+trap restore EXIT
+if [[ -n "${CC:-}" ]]; then
+  echo "$CC" > "$cc_sysctl" || { echo "cannot set congestion control $CC (root?)" >&2; exit 1; }
+fi
 mkdir -p "$work/docroot"
 chmod 755 "$work" "$work/docroot"  # h2o drops to user nobody when started as root
 head -c "$size" /dev/zero | tr '\0' 'x' > "$work/docroot/file"
@@ -56,7 +69,8 @@ run_one() {  # name, port, pid
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-echo "h2load -n $n -c $c -m $m -t 1, body $size bytes; servers on CPU 0, h2load on CPU 1"
+echo "h2load -n $n -c $c -m $m -t 1, body $size bytes; servers on CPU 0, h2load on CPU 1;" \
+  "TCP congestion control $(cat "$cc_sysctl")"
 wants() { [[ " $servers " == *" $1 "* ]]; }
 for round in $(seq "$rounds"); do
   [[ $rounds -gt 1 ]] && echo "-- round $round of $rounds"

@@ -99,6 +99,7 @@ void Engine::start() {
       lo.address = cfg.listen_address;
       lo.port = port;
       lo.reuse_port = true;
+      lo.congestion_control = cfg.tcp_congestion;
       listener = std::make_unique<h2io::Listener>(lo);
       port = listener->port();
     }

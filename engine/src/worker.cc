@@ -901,7 +901,8 @@ void Worker::cmd_connect(std::string_view host, uint16_t port, uint64_t user_tag
     connects_.emplace_back();
   }
   try {
-    connects_[index].op = std::make_unique<h2io::ConnectOp>(h2io::SocketAddress::parse(host, port));
+    connects_[index].op = std::make_unique<h2io::ConnectOp>(h2io::SocketAddress::parse(host, port),
+                                                            config_.tcp_congestion);
   } catch (const h2io::IoError& e) {
     connects_[index] = PendingConnect{};
     free_connects_.push_back(index);

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "h2io/error.h"
+#include "h2io/socket_ops.h"
 
 namespace h2io {
 
@@ -24,6 +25,7 @@ Listener::Listener(const ListenOptions& options) {
   if (!fd_) throw_io_error(errno, "socket");
   set_flag(fd_.get(), SOL_SOCKET, SO_REUSEADDR, "setsockopt(SO_REUSEADDR)");
   if (options.reuse_port) set_flag(fd_.get(), SOL_SOCKET, SO_REUSEPORT, "setsockopt(SO_REUSEPORT)");
+  if (!options.congestion_control.empty()) set_congestion_control(fd_.get(), options.congestion_control);
   if (bind(fd_.get(), want.get(), want.length) != 0) throw_io_error(errno, "bind");
   if (listen(fd_.get(), options.backlog) != 0) throw_io_error(errno, "listen");
   local_ = SocketAddress::local_of(fd_.get());

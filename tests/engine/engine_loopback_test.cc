@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "h2engine/engine.h"
+#include "h2io/error.h"
 #include "loopback_support.h"
 
 namespace {
@@ -286,6 +287,28 @@ TEST_P(EngineModes, ThreadedClientOpensStreamsToo) {
   client.start();
   client.connect(0, "127.0.0.1", server.port(), 1);
   ASSERT_TRUE(r.wait_for([&] { return r.responses == 50; })) << r.responses;
+}
+
+TEST(Engine, ServesWithANamedTcpCongestionControlOnBothSides) {
+  // tests/io covers that the sockets get it; here, that the engines pass it on and still work.
+  h2engine::EngineConfig server_cfg = server_config(h2engine::ActorMode::kInline);
+  server_cfg.tcp_congestion = "reno";
+  h2engine::Engine server(server_cfg);
+  server.start();
+  Results r;
+  h2engine::EngineConfig client_cfg = client_config(r, 20, "/cc");
+  client_cfg.tcp_congestion = "reno";
+  h2engine::Engine client(client_cfg);
+  client.start();
+  client.connect(0, "127.0.0.1", server.port(), 1);
+  ASSERT_TRUE(r.wait_for([&] { return r.responses == 20; })) << r.responses;
+}
+
+TEST(Engine, StartThrowsWhenTheKernelRefusesTheCongestionControl) {
+  h2engine::EngineConfig cfg = server_config(h2engine::ActorMode::kInline);
+  cfg.tcp_congestion = "no-such-cc";
+  h2engine::Engine server(cfg);
+  EXPECT_THROW(server.start(), h2io::IoError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Actors, EngineModes,

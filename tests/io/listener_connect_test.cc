@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "h2io/listener.h"
@@ -87,6 +91,41 @@ TEST(Listener, AcceptEndedWithoutMoreIsRearmed) {
       [&](const Completion& c) {
         if (c.tag.kind == OpKind::kAccept) accepted.reset(listener.on_completion(c));
       }));
+}
+
+// reno is built into every kernel and always allowed; when it is the default, name cubic so
+// that the test still sees a change.
+std::string congestion_control_other_than_default() {
+  h2io::Fd probe(socket(AF_INET, SOCK_STREAM, 0));
+  return h2io::congestion_control_of(probe.get()) == "reno" ? "cubic" : "reno";
+}
+
+TEST(Listener, AcceptedConnectionsInheritTheNamedCongestionControl) {
+  const std::string want = congestion_control_other_than_default();
+  Listener listener(ListenOptions{.congestion_control = want});
+  EXPECT_EQ(h2io::congestion_control_of(listener.fd()), want);
+  h2io::Fd client = connect_blocking(listener.port());
+  h2io::Fd accepted = accept_blocking(listener);
+  EXPECT_EQ(h2io::congestion_control_of(accepted.get()), want);
+}
+
+TEST(Listener, AnUnknownCongestionControlThrowsNamingIt) {
+  try {
+    Listener listener(ListenOptions{.congestion_control = "no-such-cc"});
+    FAIL() << "accepted an unknown congestion control";
+  } catch (const h2io::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-cc"), std::string::npos) << e.what();
+    EXPECT_EQ(e.code().value(), ENOENT);
+  }
+}
+
+TEST(ConnectOp, UsesTheNamedCongestionControl) {
+  Listener listener(ListenOptions{});
+  const std::string want = congestion_control_other_than_default();
+  ConnectOp op(SocketAddress::parse("127.0.0.1", listener.port()), want);
+  EXPECT_EQ(h2io::congestion_control_of(op.fd()), want);
+  EXPECT_THROW(ConnectOp(SocketAddress::parse("127.0.0.1", listener.port()), "no-such-cc"),
+               h2io::IoError);
 }
 
 TEST(ConnectOp, ConnectingToAClosedPortCompletesWithEconnrefused) {

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   unsigned stats_seconds = 0;
   uint64_t sendfile_min = h2server::ServerOptions{}.sendfile_min;
   unsigned flush_every = h2engine::EngineConfig{}.flush_every;
+  std::string tcp_congestion;
   app.add_option("--port,-p", port, "TCP port (0: any free port)");
   app.add_option("--address", address, "address to listen on (numeric IPv4/IPv6)");
   app.add_option("--workers,-w", workers, "worker threads (0: one per CPU)");
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
   app.add_option("--flush-every", flush_every,
                  "send what the last N completions produced before handling more (0: once "
                  "per event-loop turn)");
+  app.add_option("--tcp-congestion", tcp_congestion,
+                 "TCP congestion control of the accepted connections, e.g. cubic or reno "
+                 "(default: the system's, net.ipv4.tcp_congestion_control)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
   app.add_flag("--no-pin", no_pin, "do not pin workers to CPUs");
   app.add_option("--stats-interval", stats_seconds,
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
   cfg.max_concurrent_streams = max_streams;
   cfg.idle_timeout = std::chrono::milliseconds(idle_ms);
   cfg.flush_every = flush_every;
+  cfg.tcp_congestion = tcp_congestion;
   h2server::ServerOptions options{docroot, sendfile_min};
   cfg.handler_factory = [options](unsigned) {
     return std::make_unique<h2server::ServerApp>(options);

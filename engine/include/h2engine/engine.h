@@ -55,6 +55,11 @@ struct EngineConfig {
   bool listen = true;
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 0;  // 0: an ephemeral port; Engine::port() tells which
+  // TCP congestion control of every connection, accepted and opened ("cubic", "reno", ...);
+  // empty: the system's default. A name the kernel refuses makes start() throw (listening)
+  // or the connect fail. On loopback a pacing algorithm (bbr without the fq qdisc) costs
+  // about as much kernel CPU per large response as copying it (docs/io.md).
+  std::string tcp_congestion;
   // Settings we advertise (RFC 9113 §6.5.2) beyond h2's defaults.
   uint32_t max_concurrent_streams = 128;
   uint32_t initial_window_size = 65535;

@@ -21,6 +21,11 @@ struct ListenOptions {
   std::uint16_t port = 0;  // 0: the kernel picks a free port; read it back with port()
   int backlog = 1024;
   bool reuse_port = false;  // SO_REUSEPORT: one listener per worker, the kernel spreads accepts
+  // TCP congestion control of the accepted connections (TCP_CONGESTION on the listen socket,
+  // which accepted sockets inherit), e.g. "cubic" or "reno"; empty: the system default. Like
+  // HAProxy's `cc` bind option: pacing congestion controls (bbr) cost much kernel CPU on
+  // loopback and gain nothing there (docs/io.md).
+  std::string congestion_control = {};
 };
 
 class Listener {

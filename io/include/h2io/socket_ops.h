@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "h2io/address.h"
 #include "h2io/fd.h"
@@ -22,8 +24,9 @@ void prep_cancel(Ring& ring, OpTag target, OpTag tag);
 // (which must stay valid until the connect is submitted, hence kept here).
 class ConnectOp {
  public:
-  // Creates the socket (SOCK_NONBLOCK | SOCK_CLOEXEC, TCP_NODELAY). Throws IoError on failure.
-  explicit ConnectOp(const SocketAddress& peer);
+  // Creates the socket (SOCK_NONBLOCK | SOCK_CLOEXEC, TCP_NODELAY; the congestion control when
+  // one is named, see set_congestion_control). Throws IoError on failure.
+  explicit ConnectOp(const SocketAddress& peer, std::string_view congestion_control = {});
 
   // Queues IORING_OP_CONNECT. The completion's res is 0 on success or -errno (-ECONNREFUSED,
   // -ETIMEDOUT, -ENETUNREACH, ...).
@@ -40,5 +43,13 @@ class ConnectOp {
 
 // TCP_NODELAY on: HTTP/2 batches its own frames, Nagle would only add latency.
 void set_tcp_nodelay(int fd);
+
+// TCP_CONGESTION: the congestion control algorithm of this socket (on a listen socket: of the
+// connections it accepts). Throws IoError naming the algorithm when the kernel refuses it:
+// ENOENT (not available), EPERM (not in net.ipv4.tcp_allowed_congestion_control and no
+// CAP_NET_ADMIN).
+void set_congestion_control(int fd, std::string_view name);
+// The algorithm a socket uses now (getsockopt TCP_CONGESTION). Throws IoError on failure.
+std::string congestion_control_of(int fd);
 
 }  // namespace h2io
