@@ -311,6 +311,23 @@ TEST(Engine, StartThrowsWhenTheKernelRefusesTheCongestionControl) {
   EXPECT_THROW(server.start(), h2io::IoError);
 }
 
+TEST(Engine, AConnectWithARefusedCongestionControlFailsAndIsReported) {
+  // The outbound socket is set up on the worker: a name the kernel refuses must end that one
+  // connect with kConnectFailed, not the worker.
+  h2engine::Engine server(server_config(h2engine::ActorMode::kInline));
+  server.start();
+  Results r;
+  h2engine::EngineConfig client_cfg = client_config(r, 1, "/");
+  client_cfg.tcp_congestion = "no-such-cc";
+  h2engine::Engine client(client_cfg);
+  client.start();
+  client.connect(0, "127.0.0.1", server.port(), 3);
+  ASSERT_TRUE(r.wait_for([&] { return r.closed == 1; }));
+  std::lock_guard lock(r.mu);
+  EXPECT_EQ(r.last_close, h2engine::CloseReason::kConnectFailed);
+  EXPECT_EQ(r.opened, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Actors, EngineModes,
                          ::testing::Values(h2engine::ActorMode::kInline,
                                            h2engine::ActorMode::kThreads),
