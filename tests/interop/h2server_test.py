@@ -25,7 +25,7 @@ import attack_peers
 from h2_client import H2Client, get_once
 from raw_peer import (PREFACE, ContinuationFrame, DataFrame, HeadersFrame, RawPeer,
                       RstStreamFrame, SettingsFrame, error_name)
-from server_process import SANITIZED, ServerProcess, raise_nofile
+from server_process import H2SERVER, SANITIZED, ServerProcess, raise_nofile
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -101,6 +101,36 @@ def warmed_rss(srv):
     for _ in range(4):
         assert_serves(srv)
     return srv.rss()
+
+
+# ---- TCP congestion control ------------------------------------------------------------
+
+def congestion_control_other_than_default():
+    """reno is in every kernel and always allowed; cubic when reno is already the default."""
+    with open("/proc/sys/net/ipv4/tcp_congestion_control") as f:
+        return "cubic" if f.read().strip() == "reno" else "reno"
+
+
+def test_tcp_congestion_reaches_the_accepted_connections(start_server):
+    want = congestion_control_other_than_default()
+    srv = start_server("--tcp-congestion", want)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT):
+        # The server's end of the connection: the socket whose local port is the server's.
+        deadline = time.monotonic() + TIMEOUT
+        out = ""
+        while want not in out and time.monotonic() < deadline:
+            out = run([need("ss"), "-tinH", "state", "established",
+                       f"( sport = :{srv.port} )"]).stdout.decode()
+            time.sleep(0.05)
+    assert re.search(rf"\b{want}\b", out), out
+    assert_serves(srv)
+    assert_exits_cleanly(srv)
+
+
+def test_a_congestion_control_the_kernel_refuses_stops_the_start():
+    r = run([H2SERVER, "--port", "0", "--tcp-congestion", "no-such-cc"])
+    assert r.returncode == 1, r
+    assert b"no-such-cc" in r.stderr, r.stderr
 
 
 # ---- h2load, nghttp, curl ----------------------------------------------------------------

@@ -11,6 +11,7 @@ packages=(
   libnghttp2-dev nghttp2-client
   curl nghttp2-server h2o python3-h2 python3-pytest
   pybind11-dev python3-dev python3-hypothesis python3-hyperframe python3-hpack
+  iproute2  # ss: the interop tests read a socket's congestion control with it
 )
 if [[ "${1:-}" == "--ci" ]]; then
   packages+=(clang libclang-rt-14-dev llvm clang-format)
