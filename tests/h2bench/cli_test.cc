@@ -129,6 +129,13 @@ TEST(Cli, SettingsFlags) {
   EXPECT_EQ(plan.connection_window_bits, 20u);
   EXPECT_EQ(plan.header_table_size, 8192u);
   EXPECT_EQ(plan.encoder_header_table_size, 0u);
+  EXPECT_TRUE(plan.tcp_congestion.empty());
+}
+
+TEST(Cli, TcpCongestionIsCheckedWithTheKernel) {
+  // reno is in every kernel and always allowed.
+  EXPECT_EQ(plan_of({"--tcp-congestion", "reno", "http://h/"}).tcp_congestion, "reno");
+  expect_refused({"--tcp-congestion", "no-such-cc", "http://h/"}, "no-such-cc");
 }
 
 TEST(Cli, OutputFiles) {

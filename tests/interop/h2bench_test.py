@@ -167,6 +167,35 @@ def assert_exactly(run, n, data_bytes=None):
         assert run.json["traffic"]["data_bytes"] == data_bytes
 
 
+# ---- --tcp-congestion ------------------------------------------------------------------
+
+def test_tcp_congestion_reaches_the_client_sockets(h2server, tmp_path):
+    with open("/proc/sys/net/ipv4/tcp_congestion_control") as f:
+        want = "cubic" if f.read().strip() == "reno" else "reno"  # not the default, so it shows
+    ss = shutil.which("ss")
+    if not ss:
+        pytest.skip("ss (iproute2) not installed")
+    # /delay keeps the connection open long enough for ss to see it.
+    proc = subprocess.Popen([H2BENCH, "--no-progress", "-n", "2", "-c", "1", "--tcp-congestion",
+                             want, f"{h2server.url}/delay/1000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = ""
+        deadline = time.monotonic() + TIMEOUT
+        while not re.search(rf"\b{want}\b", seen) and time.monotonic() < deadline \
+                and proc.poll() is None:
+            seen = subprocess.run([ss, "-tinH", "state", "established",
+                                   f"( dport = :{h2server.port} )"], capture_output=True,
+                                  text=True, timeout=TIMEOUT).stdout
+            time.sleep(0.02)
+        out, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        stop(proc)
+    assert re.search(rf"\b{want}\b", seen), seen
+    assert proc.returncode == 0, out + err
+    assert "2 succeeded" in out, out
+
+
 # ---- -n N: exactly N responses ------------------------------------------------------------
 
 SHAPES = [  # (n, c, m, t)

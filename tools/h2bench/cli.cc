@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +11,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "h2io/error.h"
+#include "h2io/fd.h"
+#include "h2io/socket_ops.h"
 #include "units.h"
 #include "uri.h"
 
@@ -255,6 +260,9 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
                                  "Decoder header table <SIZE> (default 4K)")->type_name("SIZE");
   auto* ehts_opt = app.add_option("--encoder-header-table-size", encoder_header_table_size,
                                   "Encoder header table <SIZE> (default 4K)")->type_name("SIZE");
+  app.add_option("--tcp-congestion", plan.tcp_congestion,
+                 "TCP congestion control of the connections, e.g. cubic or reno (default: the "
+                 "system's)")->type_name("NAME");
   app.add_flag("--no-progress", no_progress, "No progress line on stderr");
   app.add_flag("-v,--verbose", plan.verbose, "Print the plan before running");
   auto* sim_opt = app.add_option("--simulate", simulate,
@@ -366,6 +374,15 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
       plan.max_frame_size = static_cast<std::uint32_t>(size);
     }
     if (plan.window_bits > 30) throw UsageError{"-w, --window-bits: at most 30"};
+    // Asked of the kernel now, so a refused name is a usage error and not 64 failed connects.
+    if (!plan.tcp_congestion.empty()) {
+      h2io::Fd probe(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      try {
+        h2io::set_congestion_control(probe.get(), plan.tcp_congestion);
+      } catch (const h2io::IoError& e) {
+        throw UsageError{std::string("--tcp-congestion: ") + e.what()};
+      }
+    }
     if (plan.connection_window_bits > 30) {
       throw UsageError{"-W, --connection-window-bits: at most 30"};
     }
@@ -431,6 +448,7 @@ std::string describe_plan(const RunPlan& plan) {
       << ", inactivity " << format_duration(static_cast<double>(plan.inactivity_timeout))
       << ", active " << format_duration(static_cast<double>(plan.active_timeout)) << "\n";
   out << "max error rate: " << plan.max_error_rate << "\n";
+  if (!plan.tcp_congestion.empty()) out << "tcp congestion control: " << plan.tcp_congestion << "\n";
   return out.str();
 }
 

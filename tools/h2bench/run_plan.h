@@ -56,6 +56,8 @@ struct RunPlan {
   std::uint32_t connection_window_bits = 30;  // connection window (2^bits) - 1
   std::uint32_t header_table_size = 4096;
   std::uint32_t encoder_header_table_size = 4096;
+  // TCP congestion control of the connections (--tcp-congestion); empty: the system's.
+  std::string tcp_congestion;
 
   // --- Outputs and verdict.
   std::optional<std::string> json_path;
