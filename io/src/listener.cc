@@ -25,7 +25,9 @@ Listener::Listener(const ListenOptions& options) {
   if (!fd_) throw_io_error(errno, "socket");
   set_flag(fd_.get(), SOL_SOCKET, SO_REUSEADDR, "setsockopt(SO_REUSEADDR)");
   if (options.reuse_port) set_flag(fd_.get(), SOL_SOCKET, SO_REUSEPORT, "setsockopt(SO_REUSEPORT)");
-  if (!options.congestion_control.empty()) set_congestion_control(fd_.get(), options.congestion_control);
+  if (!options.congestion_control.empty()) {
+    set_congestion_control(fd_.get(), options.congestion_control);
+  }
   if (bind(fd_.get(), want.get(), want.length) != 0) throw_io_error(errno, "bind");
   if (listen(fd_.get(), options.backlog) != 0) throw_io_error(errno, "listen");
   local_ = SocketAddress::local_of(fd_.get());

@@ -32,7 +32,8 @@ void set_tcp_nodelay(int fd) {
 }
 
 void set_congestion_control(int fd, std::string_view name) {
-  if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name.data(), static_cast<socklen_t>(name.size())) != 0) {
+  if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name.data(),
+                 static_cast<socklen_t>(name.size())) != 0) {
     const std::string what = "setsockopt(TCP_CONGESTION, " + std::string(name) + ")";
     throw_io_error(errno, what.c_str());
   }

@@ -374,6 +374,9 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
       plan.max_frame_size = static_cast<std::uint32_t>(size);
     }
     if (plan.window_bits > 30) throw UsageError{"-w, --window-bits: at most 30"};
+    if (plan.connection_window_bits > 30) {
+      throw UsageError{"-W, --connection-window-bits: at most 30"};
+    }
     // Asked of the kernel now, so a refused name is a usage error and not 64 failed connects.
     if (!plan.tcp_congestion.empty()) {
       h2io::Fd probe(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -382,9 +385,6 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
       } catch (const h2io::IoError& e) {
         throw UsageError{std::string("--tcp-congestion: ") + e.what()};
       }
-    }
-    if (plan.connection_window_bits > 30) {
-      throw UsageError{"-W, --connection-window-bits: at most 30"};
     }
     const auto table_size = [&](CLI::Option* opt, const std::string& text, const char* flag,
                                 std::uint32_t& out) {

@@ -585,8 +585,8 @@ class NetworkDriver final : public Driver {
     cfg.listen = false;
     cfg.actors = h2engine::ActorMode::kInline;
     cfg.recv_buffers = 256;
-    cfg.tcp_congestion = plan.tcp_congestion;
     cfg.recv_buffer_size = 65536;               // large reads: fewer completions per response byte
+    cfg.tcp_congestion = plan.tcp_congestion;
     cfg.idle_timeout = std::chrono::hours(24);  // h2bench applies its own timeouts
     // Every request is accounted for when stop() is called: waiting for servers to close
     // their side is no part of the run (and some never do, see docs/h2bench.md).
