@@ -24,10 +24,12 @@ namespace h2 {
 namespace {
 
 using h2test::chance;
+using h2test::lower;
 using h2test::own;
 using h2test::Owned;
 using h2test::OwnedHeader;
 using h2test::pick;
+using h2test::random_token;
 using h2test::Rng;
 using h2test::view;
 
@@ -43,12 +45,6 @@ std::vector<nghttp2_nv> to_nv(const Owned& headers) {
     out.push_back(nv);
   }
   return out;
-}
-
-std::string lower(std::string s) {
-  for (char& ch : s)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return s;
 }
 
 std::string strip(const std::string& s) {
@@ -89,23 +85,9 @@ Owned canonical(const Owned& headers, bool sensitive_names = true) {
   return out;
 }
 
-std::string random_token(Rng& rng, size_t lo, size_t hi) {
-  static constexpr std::string_view kChars = "abcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string s(pick(rng, lo, hi), 'a');
-  for (char& ch : s) ch = kChars[pick(rng, 0, kChars.size() - 1)];
-  return s;
-}
-
+// Values with interior whitespace only (no padding at either end).
 std::string random_value(Rng& rng, size_t lo, size_t hi) {
-  std::string s(pick(rng, lo, hi), 'x');
-  for (char& ch : s) {
-    const size_t k = pick(rng, 0, 40);
-    ch = k == 0   ? ' '
-         : k == 1 ? '\t'
-         : k == 2 ? static_cast<char>(pick(rng, 0x80, 0xff))
-                  : static_cast<char>(pick(rng, 0x21, 0x7e));
-  }
-  return strip(s);  // interior whitespace only
+  return strip(h2test::random_value(rng, lo, hi));
 }
 
 std::string random_body(Rng& rng, size_t max) {

@@ -20,18 +20,15 @@ namespace h2 {
 namespace {
 
 using h2test::chance;
+using h2test::lower;
 using h2test::own;
 using h2test::Owned;
 using h2test::OwnedHeader;
 using h2test::pick;
+using h2test::random_token;
+using h2test::random_value;
 using h2test::Rng;
 using h2test::view;
-
-std::string lower(std::string s) {
-  for (char& ch : s)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return s;
-}
 
 std::string strip(const std::string& s) {
   auto ws = [](char ch) {
@@ -73,31 +70,6 @@ Owned expected_received(const Owned& sent) {
 }
 
 // ---- random content --------------------------------------------------------------------------
-
-std::string random_token(Rng& rng, size_t lo, size_t hi) {
-  static constexpr std::string_view kChars = "abcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string s(pick(rng, lo, hi), 'a');
-  for (char& ch : s) ch = kChars[pick(rng, 0, kChars.size() - 1)];
-  return s;
-}
-
-// A value valid after stripping: visible ASCII with interior spaces/tabs, some bytes >= 0x80.
-std::string random_value(Rng& rng, size_t lo, size_t hi) {
-  std::string s(pick(rng, lo, hi), 'x');
-  for (char& ch : s) {
-    const size_t k = pick(rng, 0, 40);
-    if (k == 0) {
-      ch = ' ';
-    } else if (k == 1) {
-      ch = '\t';
-    } else if (k == 2) {
-      ch = static_cast<char>(pick(rng, 0x80, 0xff));
-    } else {
-      ch = static_cast<char>(pick(rng, 0x21, 0x7e));
-    }
-  }
-  return s;
-}
 
 std::string random_body(Rng& rng, size_t max) {
   size_t n;
